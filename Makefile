@@ -1,0 +1,35 @@
+# idbooth — the two commands a newcomer needs are `make run` and `make test`.
+# Both run scripts/setup first: it is idempotent and returns in a second when all is there.
+GO    ?= go
+BIN   := bin
+ARGS  ?=
+export CGO_ENABLED := 1
+
+.PHONY: all setup build run test bench vet clean
+
+all: build
+
+setup:
+	@scripts/setup
+
+build: setup
+	$(GO) build -o $(BIN)/idbooth .
+	$(GO) build -o $(BIN)/idbooth-intake ./cmd/idbooth-intake
+
+# Starts the kiosk. Development: make run ARGS=--windowed
+run: build
+	$(BIN)/idbooth $(ARGS)
+
+vet: setup
+	$(GO) vet ./...
+
+test: setup
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 40m ./...
+
+# Benchmarks on one core, as the budgets in DESIGN §3 are stated.
+bench: setup
+	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./...
+
+clean:
+	rm -rf $(BIN)
