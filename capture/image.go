@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	_ "image/gif" // formats a resident or operator may hand us; all are checked before decoding
 	"image/color"
+	_ "image/gif" // formats a resident or operator may hand us; all are checked before decoding
 	_ "image/jpeg"
 	_ "image/png"
 	"io"
