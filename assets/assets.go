@@ -30,3 +30,8 @@ var (
 	//go:embed models/lbpcascade_frontalface_improved.xml
 	LBPFrontalFace []byte
 )
+
+// Icon is the application icon (our own drawing, referenced by FyneApp.toml).
+//
+//go:embed icon.png
+var Icon []byte

@@ -1,0 +1,172 @@
+package capture
+
+import (
+	"errors"
+	"encoding/binary"
+	"hash/crc32"
+	"image/color"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"gocv.io/x/gocv"
+)
+
+// solid makes a w×h BGR frame of one colour, with the frame number written into pixel (0,0).
+func solid(w, h int, c color.RGBA) gocv.Mat {
+	m := gocv.NewMatWithSizeFromScalar(gocv.NewScalar(float64(c.B), float64(c.G), float64(c.R), 0), h, w, gocv.MatTypeCV8UC3)
+	return m
+}
+
+func TestVideoFileEndsAndReopens(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "clip.avi")
+	vw, err := gocv.VideoWriterFile(path, "MJPG", 10, 64, 48, true)
+	if err != nil || !vw.IsOpened() {
+		t.Fatalf("cannot write a test video: %v", err)
+	}
+	for i := 0; i < 5; i++ {
+		f := solid(64, 48, color.RGBA{uint8(40 * i), 100, 200, 255})
+		if err := vw.Write(f); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	vw.Close()
+
+	v, err := OpenVideoFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	frame := gocv.NewMat()
+	defer frame.Close()
+	for round := 0; round < 2; round++ {
+		n := 0
+		for {
+			err := v.Read(&frame)
+			if errors.Is(err, ErrEndOfStream) {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if frame.Cols() != 64 || frame.Rows() != 48 || frame.Channels() != 3 {
+				t.Fatalf("frame %dx%dx%d", frame.Cols(), frame.Rows(), frame.Channels())
+			}
+			n++
+		}
+		if n != 5 {
+			t.Fatalf("round %d: read %d frames, want 5", round, n)
+		}
+		if err := v.Reopen(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestVideoFileNotAVideo(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "notes.txt")
+	os.WriteFile(path, []byte("not a video"), 0o600)
+	if _, err := OpenVideoFile(path); err == nil {
+		t.Fatal("want an error for a text file")
+	}
+}
+
+func TestStillDirCyclesWithClock(t *testing.T) {
+	dir := t.TempDir()
+	for i, c := range []color.RGBA{{255, 0, 0, 255}, {0, 255, 0, 255}} {
+		m := solid(32, 24, c)
+		if !gocv.IMWrite(filepath.Join(dir, []string{"a.png", "b.png"}[i]), m) {
+			t.Fatal("IMWrite")
+		}
+		m.Close()
+	}
+	os.WriteFile(filepath.Join(dir, "readme.txt"), []byte("ignored"), 0o600)
+
+	s, err := OpenStillDir(dir, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	now := time.Unix(1000, 0)
+	s.now = func() time.Time { return now }
+	s.Reopen()
+
+	frame := gocv.NewMat()
+	defer frame.Close()
+	red := func() bool {
+		v := frame.GetVecbAt(0, 0)
+		return v[2] == 255 && v[1] == 0
+	}
+	for i, wantRed := range []bool{true, false, true} {
+		if err := s.Read(&frame); err != nil {
+			t.Fatal(err)
+		}
+		if red() != wantRed {
+			t.Fatalf("step %d: red=%v, want %v", i, red(), wantRed)
+		}
+		now = now.Add(time.Second)
+	}
+}
+
+func TestStillDirEmpty(t *testing.T) {
+	if _, err := OpenStillDir(t.TempDir(), 0); err == nil {
+		t.Fatal("want an error for a directory without images")
+	}
+}
+
+func TestCameraMissingIsDisconnected(t *testing.T) {
+	_, err := OpenCamera(63, 640, 480)
+	if !errors.Is(err, ErrDisconnected) {
+		t.Fatalf("got %v, want ErrDisconnected", err)
+	}
+}
+
+
+func TestDecodeImageBadInputs(t *testing.T) {
+	good := solid(40, 30, color.RGBA{10, 20, 30, 255})
+	defer good.Close()
+	buf, err := gocv.IMEncode(gocv.JPEGFileExt, good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jpeg := append([]byte(nil), buf.GetBytes()...)
+	buf.Close()
+
+	m, info, err := DecodeImage(jpeg)
+	if err != nil || info.Width != 40 || info.Format != "jpeg" {
+		t.Fatalf("good jpeg: %v %+v", err, info)
+	}
+	m.Close()
+
+	// A PNG header claiming 30000×30000 pixels: refused from the header, nothing decoded.
+	bomb := pngHeader(30000, 30000)
+	for name, tc := range map[string]struct {
+		data []byte
+		want error
+	}{
+		"empty":     {nil, ErrNotAnImage},
+		"text":      {[]byte("hello, world"), ErrNotAnImage},
+		"truncated": {jpeg[:len(jpeg)/2], ErrNotAnImage},
+		"bomb":      {bomb, ErrTooLarge},
+	} {
+		m, _, err := DecodeImage(tc.data)
+		m.Close()
+		if !errors.Is(err, tc.want) {
+			t.Errorf("%s: got %v, want %v", name, err, tc.want)
+		}
+	}
+}
+
+// pngHeader is the start of a PNG file whose IHDR claims w×h pixels, with no pixel data.
+func pngHeader(w, h uint32) []byte {
+	ihdr := []byte("IHDR")
+	ihdr = binary.BigEndian.AppendUint32(ihdr, w)
+	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
+	ihdr = append(ihdr, 8, 2, 0, 0, 0) // 8-bit RGB
+	out := []byte("\x89PNG\r\n\x1a\n")
+	out = binary.BigEndian.AppendUint32(out, 13)
+	out = append(out, ihdr...)
+	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(ihdr))
+}
