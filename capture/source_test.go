@@ -1,8 +1,8 @@
 package capture
 
 import (
-	"errors"
 	"encoding/binary"
+	"errors"
 	"hash/crc32"
 	"image/color"
 	"os"
@@ -122,7 +122,6 @@ func TestCameraMissingIsDisconnected(t *testing.T) {
 		t.Fatalf("got %v, want ErrDisconnected", err)
 	}
 }
-
 
 func TestDecodeImageBadInputs(t *testing.T) {
 	good := solid(40, 30, color.RGBA{10, 20, 30, 255})
