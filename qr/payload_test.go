@@ -36,8 +36,8 @@ func TestParsePayload(t *testing.T) {
 	}{
 		{"", ReasonEmpty},
 		{" \r\n", ReasonEmpty},
-		{"335953628270604618293104", ReasonWrongLength}, // 24 digits
-		{"0070730539025037406095", ReasonWrongLength},   // 22 digits
+		{"335953628270604618293104", ReasonWrongLength},  // 24 digits
+		{"0070730539025037406095", ReasonWrongLength},    // 22 digits
 		{"5281  5423 7518 0783 7523 463", ReasonNotForm}, // double separator
 		{"-52815423751807837523463", ReasonNotForm},
 		{"52815423751807837523463-", ReasonNotForm},

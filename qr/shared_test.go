@@ -1,0 +1,89 @@
+package qr
+
+import (
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// sharedTestdata returns ../shared/testdata/<sub> beside the module root. Outside CI a missing
+// directory skips the test; in CI it fails it.
+func sharedTestdata(t testing.TB, sub string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found above the test directory")
+		}
+		dir = parent
+	}
+	p := filepath.Join(dir, "..", "shared", "testdata", sub)
+	if _, err := os.Stat(p); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("test data missing in CI: %v", err)
+		}
+		t.Skipf("test data not present: %v", err)
+	}
+	return p
+}
+
+// normText compares decoded texts as the labels do: CRLF as LF, trailing newlines dropped.
+func normText(s string) string {
+	return strings.TrimRight(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+}
+
+type photoCase struct{ file, want string }
+
+// photoCases lists ../shared/testdata/qr: NAME.png with NAME.txt holding the expected text.
+func photoCases(t testing.TB) []photoCase {
+	dir := sharedTestdata(t, "qr")
+	pngs, err := filepath.Glob(filepath.Join(dir, "*.png"))
+	if err != nil || len(pngs) == 0 {
+		t.Fatalf("no photos in %s", dir)
+	}
+	var out []photoCase
+	for _, p := range pngs {
+		b, err := os.ReadFile(strings.TrimSuffix(p, ".png") + ".txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, photoCase{p, normText(string(b))})
+	}
+	return out
+}
+
+type formCase struct{ file, payload, id string }
+
+// formCases reads ../shared/testdata/formqr/labels.tsv; id is "" for the negatives.
+func formCases(t testing.TB) []formCase {
+	dir := sharedTestdata(t, "formqr")
+	f, err := os.Open(filepath.Join(dir, "labels.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.Comma = '\t'
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []formCase
+	for _, rec := range recs[1:] {
+		id := rec[2]
+		if rec[3] != "ok" {
+			id = ""
+		}
+		out = append(out, formCase{filepath.Join(dir, rec[0]), rec[1], id})
+	}
+	return out
+}
