@@ -202,6 +202,9 @@ func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
 	return out, mapErr("integrity check", rows.Err())
 }
 
+// Now is the store's clock (Config.Now), for callers that schedule entries.
+func (s *Store) Now() time.Time { return s.now() }
+
 func (s *Store) nowMillis() int64 { return s.now().UnixMilli() }
 
 func fromMillis(ms sql.NullInt64) time.Time {

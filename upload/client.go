@@ -1,0 +1,181 @@
+package upload
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// A Target receives applications. Put returns nil once the target holds the application
+// (created now or earlier); otherwise an error that Permanent classifies.
+type Target interface {
+	Put(ctx context.Context, a *Application) error
+}
+
+// Error kinds of a Put, for errors.Is.
+var (
+	// ErrRefused: the intake refused this application for good (409, other 4xx). It is not
+	// retried; the operator sees it.
+	ErrRefused = errors.New("intake refused the application")
+	// ErrAuth: the intake refused our token (401, 403). Not the application's fault: it stays
+	// queued and is retried, and the worker stops the round.
+	ErrAuth = errors.New("intake refused the token")
+	// ErrMalformedAnswer: a success status without the expected answer. We cannot tell whether
+	// the intake holds the application, so it is retried (the intake is idempotent).
+	ErrMalformedAnswer = errors.New("malformed answer from intake")
+	// ErrTemporary: 5xx, 408, 429, time-outs and connection errors; retried with backoff.
+	ErrTemporary = errors.New("intake temporarily unavailable")
+)
+
+// Permanent reports whether err means the application must not be sent again.
+func Permanent(err error) bool { return errors.Is(err, ErrRefused) }
+
+// ClientConfig configures an HTTP(S) intake client.
+type ClientConfig struct {
+	// URL is the intake's base URL: https://host[:port][/prefix]. Plain http is accepted only
+	// for a loopback host (tests, a local intake).
+	URL   string
+	Token string
+	// CAFile, if set, is a PEM file of CA certificates trusted in addition to the system's.
+	CAFile string
+	// Timeout bounds one request, including sending the photo. Default 60 s.
+	Timeout time.Duration
+	// MaxConns bounds connections to the intake. Default 4.
+	MaxConns int
+}
+
+// Client is the HTTP intake Target.
+type Client struct {
+	base  *url.URL
+	token string
+	http  *http.Client
+}
+
+// NewClient checks cfg and builds a client.
+func NewClient(cfg ClientConfig) (*Client, error) {
+	u, err := url.Parse(cfg.URL)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, fmt.Errorf("upload: intake URL %q: want https://host[:port]", cfg.URL)
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("upload: intake URL %q: plain http is only allowed to a loopback address; use https", cfg.URL)
+	}
+	if cfg.Token == "" {
+		return nil, errors.New("upload: no intake token")
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 60 * time.Second
+	}
+	if cfg.MaxConns == 0 {
+		cfg.MaxConns = 4
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = cfg.MaxConns
+	tr.MaxConnsPerHost = cfg.MaxConns
+	if cfg.CAFile != "" {
+		pem, err := os.ReadFile(cfg.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("upload: CA file: %w", err)
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("upload: CA file %s holds no PEM certificate", cfg.CAFile)
+		}
+		tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	return &Client{base: u, token: cfg.Token, http: &http.Client{Transport: tr, Timeout: cfg.Timeout,
+		// The token must not follow a redirect elsewhere.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// CloseIdle closes idle connections (the worker calls it when it stops).
+func (c *Client) CloseIdle() { c.http.CloseIdleConnections() }
+
+// Put sends one application.
+func (c *Client) Put(ctx context.Context, a *Application) error {
+	body, err := json.Marshal(a)
+	if err != nil {
+		return fmt.Errorf("upload: encode: %w", err)
+	}
+	u := *c.base
+	u.Path += PathPrefix + a.UUID
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("upload: %w", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		// The *url.Error names the URL, which holds the UUID: keep only the cause.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return fmt.Errorf("%w: %w", ErrTemporary, err)
+	}
+	defer resp.Body.Close()
+	answer, readErr := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	switch code := resp.StatusCode; {
+	case code == http.StatusOK || code == http.StatusCreated:
+		if readErr != nil {
+			return fmt.Errorf("%w: %d with an unreadable body: %w", ErrMalformedAnswer, code, readErr)
+		}
+		var ans Answer
+		if err := json.Unmarshal(answer, &ans); err != nil {
+			return fmt.Errorf("%w: %d with body %q", ErrMalformedAnswer, code, clip(answer))
+		}
+		if ans.UUID != a.UUID || (ans.Status != StatusCreated && ans.Status != StatusExists) {
+			return fmt.Errorf("%w: %d answering status %q for another or no uuid", ErrMalformedAnswer, code, clip([]byte(ans.Status)))
+		}
+		return nil
+	case code == http.StatusUnauthorized || code == http.StatusForbidden:
+		return fmt.Errorf("%w: %s", ErrAuth, describe(resp.Status, answer))
+	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500:
+		return fmt.Errorf("%w: %s", ErrTemporary, describe(resp.Status, answer))
+	case code >= 400:
+		return fmt.Errorf("%w: %s", ErrRefused, describe(resp.Status, answer))
+	default:
+		return fmt.Errorf("%w: unexpected %s", ErrMalformedAnswer, resp.Status)
+	}
+}
+
+// describe renders an error answer for the operator: status, and the stable code and message
+// when the body is an ErrorAnswer.
+func describe(status string, body []byte) string {
+	var ea ErrorAnswer
+	if json.Unmarshal(body, &ea) == nil && ea.Code != "" {
+		return fmt.Sprintf("%s: %s: %s", status, clip([]byte(ea.Code)), clip([]byte(ea.Error)))
+	}
+	return status
+}
+
+func clip(b []byte) string {
+	if len(b) > 120 {
+		b = b[:120]
+	}
+	return strings.ToValidUTF8(string(b), "?")
+}
