@@ -15,6 +15,8 @@ import (
 // ErrNoQR means no QR code could be decoded in the image.
 var ErrNoQR = errors.New("no QR code decoded")
 
+var errClosed = errors.New("qr: Reader is closed")
+
 // A method is how one attempt turns a view into text.
 type method int
 
@@ -57,6 +59,8 @@ var fullPlan = []attempt{
 	{viewThreeQuarter, global, false},
 	{viewFull, hybrid, true},
 	{viewHalf, global, true},
+	{viewRectifiedFine, hybrid, false},
+	{viewRectifiedFine, grid, false},
 }
 
 // A Reader decodes QR codes from images. It holds OpenCV's detector, so it is not safe for
@@ -101,7 +105,7 @@ func (r *Reader) DecodeImage(ctx context.Context, img image.Image) (string, erro
 // decodePlan runs the attempts of plan on img in order and also says which one read the code.
 func (r *Reader) decodePlan(ctx context.Context, img gocv.Mat, plan []attempt) (string, attempt, error) {
 	if r.closed {
-		return "", attempt{}, errors.New("qr: Reader is closed")
+		return "", attempt{}, errClosed
 	}
 	g, err := grayOf(img)
 	if err != nil {
@@ -128,7 +132,7 @@ func (f *frame) try(a attempt) (string, bool) {
 		return "", false
 	}
 	if a.method == grid {
-		return gridDecode(v, f.rectQ, f.rectS)
+		return gridDecode(v, f.rect[a.view].q, f.rect[a.view].s)
 	}
 	res, err := zxingDecode(*v, a.method == global, a.invert)
 	if err != nil || res.GetText() == "" {

@@ -16,12 +16,13 @@ const (
 	viewThreeQuarter             // 0.75×: large modules, blur
 	viewUp                       // upscaled: small codes (3× for small images, 2× for frames)
 	viewMedian                   // 3×3 median: print speckle and sensor noise
-	viewRectified                // the code as located by OpenCV, warped to an upright square
+	viewRectified                // the code as located by OpenCV (at half size on large frames), warped to an upright square
+	viewRectifiedFine            // the same located at full resolution on large frames: exact corners, slower
 	numViews
 )
 
 func (v view) String() string {
-	return [...]string{"full", "half", "3/4", "up", "median", "rectified"}[v]
+	return [...]string{"full", "half", "3/4", "up", "median", "rectified", "rectified-fine"}[v]
 }
 
 // Limits of the scaled views: below minSide a code cannot fit; upscaling stops at maxUpPixels.
@@ -29,6 +30,8 @@ const (
 	minSide     = 21
 	maxUpPixels = 4_000_000
 	maxRectSide = 1200
+	// detectMaxSide: larger frames are searched by OpenCV's detector at half size
+	detectMaxSide = 1000
 )
 
 // frame holds the views of one gray frame, each built on first use and closed together.
@@ -37,8 +40,8 @@ type frame struct {
 	det   *gocv.QRCodeDetector
 	views [numViews]*gocv.Mat
 	built [numViews]bool
-	// where the code lies in the rectified view: [rectQ, rectQ+rectS) on both axes
-	rectQ, rectS int
+	// where the code lies in the rectified views: [q, q+s) on both axes
+	rect [numViews]struct{ q, s int }
 }
 
 func newFrame(gray gocv.Mat, det *gocv.QRCodeDetector) *frame {
@@ -82,7 +85,12 @@ func (f *frame) view(v view) *gocv.Mat {
 		out = gocv.NewMat()
 		gocv.MedianBlur(f.gray, &out, 3)
 	case viewRectified:
-		out, ok = f.rectify()
+		out, ok = f.rectify(false)
+	case viewRectifiedFine:
+		if max(f.gray.Cols(), f.gray.Rows()) <= detectMaxSide {
+			return nil // viewRectified already is at full resolution
+		}
+		out, ok = f.rectify(true)
 	}
 	if !ok {
 		return nil
@@ -108,16 +116,19 @@ func (f *frame) scaled(s float64) (gocv.Mat, bool) {
 // rectify asks OpenCV's detector (which can locate but, in Debian's build, not decode) for the
 // code's four corners and warps that quadrangle to an upright square with a quiet zone of 1/8
 // side: gozxing reads tilted codes far better that way, and grid sampling needs it.
-func (f *frame) rectify() (gocv.Mat, bool) {
-	pts := gocv.NewMat()
-	defer pts.Close()
-	if !f.det.Detect(f.gray, &pts) || pts.Total() < 4 || pts.Channels() != 2 {
-		return gocv.Mat{}, false
+//
+// Detection cost grows with the edges in view (90 ms on a ruled 1280×720 page), so on large
+// frames it runs on the half-size view; fine runs it on the whole frame at full resolution
+// for exact corners, which grid sampling needs (a few pixels off and it fails).
+func (f *frame) rectify(fine bool) (gocv.Mat, bool) {
+	var src []gocv.Point2f
+	if fine || max(f.gray.Cols(), f.gray.Rows()) <= detectMaxSide {
+		src = f.detect(f.gray, 1)
+	} else if h := f.view(viewHalf); h != nil {
+		src = f.detect(*h, float32(f.gray.Cols())/float32(h.Cols()))
 	}
-	src := make([]gocv.Point2f, 4)
-	for i := range src {
-		v := pts.GetVecfAt(0, i)
-		src[i] = gocv.Point2f{X: v[0], Y: v[1]}
+	if src == nil {
+		return gocv.Mat{}, false
 	}
 	side := 0.0
 	for i := range src {
@@ -129,7 +140,11 @@ func (f *frame) rectify() (gocv.Mat, bool) {
 	}
 	side = math.Round(math.Min(side, maxRectSide))
 	q := math.Round(side / 8)
-	f.rectQ, f.rectS = int(q), int(side)
+	v := viewRectified
+	if fine {
+		v = viewRectifiedFine
+	}
+	f.rect[v].q, f.rect[v].s = int(q), int(side)
 	lo, hi := float32(q), float32(q+side)
 	dst := []gocv.Point2f{{X: lo, Y: lo}, {X: hi, Y: lo}, {X: hi, Y: hi}, {X: lo, Y: hi}}
 	sv := gocv.NewPoint2fVectorFromPoints(src)
@@ -142,4 +157,20 @@ func (f *frame) rectify() (gocv.Mat, bool) {
 	out := gocv.NewMat()
 	gocv.WarpPerspectiveWithParams(f.gray, &out, h, image.Pt(n, n), gocv.InterpolationLinear, gocv.BorderReplicate, white)
 	return out, true
+}
+
+// detect returns the four corners OpenCV finds in m, scaled by k into the frame's coordinates,
+// or nil.
+func (f *frame) detect(m gocv.Mat, k float32) []gocv.Point2f {
+	pts := gocv.NewMat()
+	defer pts.Close()
+	if !f.det.Detect(m, &pts) || pts.Total() < 4 || pts.Channels() != 2 {
+		return nil
+	}
+	src := make([]gocv.Point2f, 4)
+	for i := range src {
+		v := pts.GetVecfAt(0, i)
+		src[i] = gocv.Point2f{X: v[0] * k, Y: v[1] * k}
+	}
+	return src
 }
