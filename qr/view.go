@@ -11,13 +11,13 @@ import (
 type view int
 
 const (
-	viewFull         view = iota // the gray frame as is
-	viewHalf                     // 0.5×: large modules (gozxing misses codes of ~15 px modules), and cheap
-	viewThreeQuarter             // 0.75×: large modules, blur
-	viewUp                       // upscaled: small codes (3× for small images, 2× for frames)
-	viewMedian                   // 3×3 median: print speckle and sensor noise
-	viewRectified                // the code as located by OpenCV (at half size on large frames), warped to an upright square
-	viewRectifiedFine            // the same located at full resolution on large frames: exact corners, slower
+	viewFull          view = iota // the gray frame as is
+	viewHalf                      // 0.5×: large modules (gozxing misses codes of ~15 px modules), and cheap
+	viewThreeQuarter              // 0.75×: large modules, blur
+	viewUp                        // upscaled: small codes (3× for small images, 2× for frames)
+	viewMedian                    // 3×3 median: print speckle and sensor noise
+	viewRectified                 // the code as located by OpenCV (at half size on large frames), warped to an upright square
+	viewRectifiedFine             // the same located at full resolution on large frames: exact corners, slower
 	numViews
 )
 
