@@ -115,8 +115,9 @@ func newReceipt() string {
 	return sb.String()
 }
 
-// MaskFormID shows only the last 4 digits of a form ID, keeping its length visible.
-func MaskFormID(last4 string) string { return strings.Repeat("*", 19) + last4 }
+// MaskFormID shows only the last 4 digits of a form ID, in the 3-4-4-4-4-4 grouping printed
+// on the form so the resident recognises it: "***-****-****-****-****-0955".
+func MaskFormID(last4 string) string { return "***-****-****-****-****-" + last4 }
 
 func (a *Application) validate() error {
 	var errs []string

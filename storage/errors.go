@@ -62,3 +62,22 @@ func mapErr(op string, err error) error {
 	}
 	return fmt.Errorf("storage: %s: %w: %w", op, kind, err)
 }
+
+// MessageKey is the translation key (assets/i18n/*/queue.json) of the message people see for
+// err: what happened to their application and what to do, never the cause.
+func MessageKey(err error) string {
+	switch {
+	case errors.Is(err, ErrFull):
+		return "queue.error.full"
+	case errors.Is(err, ErrNoKey), errors.Is(err, ErrWrongKey):
+		return "queue.error.key"
+	case errors.Is(err, ErrCorrupt):
+		return "queue.error.corrupt"
+	case errors.Is(err, ErrInvalid):
+		return "queue.error.invalid"
+	case errors.Is(err, ErrNotFound):
+		return "queue.error.not_found"
+	default:
+		return "queue.error.unavailable"
+	}
+}

@@ -13,7 +13,7 @@ type SlipInfo struct {
 	CreatedAt time.Time
 	BoothID   string
 	BoothName string
-	// FormIDLast4 and MaskedFormID ("*******************1234") identify the form on the slip.
+	// FormIDLast4 and MaskedFormID ("***-****-****-****-****-1234") identify the form on the slip.
 	FormIDLast4  string
 	MaskedFormID string
 	// Lang is the language the resident chose.

@@ -40,6 +40,9 @@ type Config struct {
 	// BusyTimeout is how long to wait for another process (kiosk and `idbooth sync`) holding
 	// the write lock. Defaults to 5 s.
 	BusyTimeout time.Duration
+	// MustExist refuses to create a new queue: for operator commands that only read or drain
+	// one, where a missing file means a wrong path.
+	MustExist bool
 	// MaxPageCount caps the database size in pages (0: no cap), for a booth with a disk quota;
 	// past it writes fail with ErrFull and nothing stored is touched.
 	MaxPageCount int
@@ -64,6 +67,11 @@ func Open(ctx context.Context, opts Config) (*Store, error) {
 	}
 	if opts.BusyTimeout == 0 {
 		opts.BusyTimeout = 5 * time.Second
+	}
+	if opts.MustExist {
+		if _, err := os.Stat(opts.Path); err != nil {
+			return nil, fmt.Errorf("storage: open %s: %w: no queue there: %w", opts.Path, ErrNotFound, err)
+		}
 	}
 	if err := os.MkdirAll(filepath.Dir(opts.Path), 0o700); err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w: %w", opts.Path, ErrUnavailable, err)

@@ -206,7 +206,7 @@ func TestSlipState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.Receipt != a.Receipt || info.FormIDLast4 != a.FormID[19:] || info.MaskedFormID != "*******************"+a.FormID[19:] ||
+	if info.Receipt != a.Receipt || info.FormIDLast4 != a.FormID[19:] || info.MaskedFormID != "***-****-****-****-****-"+a.FormID[19:] ||
 		info.Lang != "en" || info.Channel != storage.ChannelCounter || !info.CardMailed || info.Slip.State != storage.SlipNotPrinted ||
 		info.BoothName != "Test booth" {
 		t.Fatalf("slip info %+v", info)
