@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/idbooth/idbooth/capture"
 	"gocv.io/x/gocv"
 )
 
@@ -27,10 +26,7 @@ func TestDecodePhotos(t *testing.T) {
 	defer r.Close()
 	exact, wrong := 0, 0
 	for _, c := range cases {
-		m, _, err := capture.LoadImageFile(c.file)
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := loadImage(t, c.file)
 		text, err := r.Decode(context.Background(), m)
 		m.Close()
 		switch {
@@ -57,10 +53,7 @@ func TestDecodeFormFrames(t *testing.T) {
 	defer r.Close()
 	read, positives, wrongID, accepted := 0, 0, 0, 0
 	for _, c := range cases {
-		m, _, err := capture.LoadImageFile(c.file)
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := loadImage(t, c.file)
 		text, err := r.Decode(context.Background(), m)
 		m.Close()
 		if err != nil && !errors.Is(err, ErrNoQR) {
@@ -134,10 +127,7 @@ func TestLiveFormFrames(t *testing.T) {
 	defer l.Close()
 	read, wrong := 0, 0
 	for _, c := range cases {
-		m, _, err := capture.LoadImageFile(c.file)
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := loadImage(t, c.file)
 		for i := 0; i < len(liveRescue); i++ {
 			res, found := l.Scan(context.Background(), m)
 			if !found {

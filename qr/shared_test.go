@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/idbooth/idbooth/capture"
+	"gocv.io/x/gocv"
 )
 
 // sharedTestdata returns ../shared/testdata/<sub> beside the module root. Outside CI a missing
@@ -86,4 +89,14 @@ func formCases(t testing.TB) []formCase {
 		out = append(out, formCase{filepath.Join(dir, rec[0]), rec[1], id})
 	}
 	return out
+}
+
+// loadImage reads an image file into a BGR Mat (the caller closes it).
+func loadImage(t testing.TB, file string) gocv.Mat {
+	t.Helper()
+	m, _, err := capture.LoadImageFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
