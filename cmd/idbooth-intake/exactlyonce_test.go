@@ -1,14 +1,18 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -157,17 +161,63 @@ func (p *faultProxy) handle(client net.Conn) {
 	<-done
 }
 
-// TestExactlyOnceThroughFaults syncs 500 applications through the fault proxy while the real
-// server process is SIGKILLed and restarted at random moments. Afterwards the intake holds
-// exactly 500 (counted by the real count command), each with the queued content, and every
-// queue entry is sent.
+// syncChild is a booth's sync worker in its own process: args are the queue database, its key
+// and the intake URL. It prints "ready" and runs until killed or signalled.
+func syncChild(ctx context.Context, args []string) int {
+	q, err := storage.Open(ctx, storage.Config{Path: args[0], KeyFile: args[1]})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	defer q.Close()
+	client, err := upload.NewClient(upload.ClientConfig{URL: args[2], Token: testToken, Timeout: 3 * time.Second})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	defer client.CloseIdle()
+	w := &upload.Worker{Store: q, Target: client, Backoff: upload.Backoff{Base: 5 * time.Millisecond, Cap: 200 * time.Millisecond},
+		Poll: 100 * time.Millisecond, Lease: 10 * time.Second}
+	fmt.Println("ready")
+	if err := w.Run(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// startSyncChild starts syncChild and waits until it runs.
+func startSyncChild(args ...string) (*exec.Cmd, error) {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), childEnv+"=sync")
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	if line, err := bufio.NewReader(out).ReadString('\n'); err != nil || line != "ready\n" {
+		cmd.Process.Kill()
+		cmd.Wait()
+		return nil, fmt.Errorf("sync child did not start: %q %v", line, err)
+	}
+	return cmd, nil
+}
+
+// TestExactlyOnceThroughFaults syncs 500 applications through the fault proxy while both the
+// real server process and the booth's sync process are SIGKILLed and restarted at random
+// moments. Afterwards the intake holds exactly 500 (counted by the real count command), each
+// with the queued content, and every queue entry is sent.
 func TestExactlyOnceThroughFaults(t *testing.T) {
 	const n = 500
 	ctx := context.Background()
 	dir := t.TempDir()
 	data := filepath.Join(dir, "intake")
+	dbPath, keyPath := filepath.Join(dir, "queue.db"), filepath.Join(dir, "queue.key")
 
-	q, err := storage.Open(ctx, storage.Config{Path: filepath.Join(dir, "queue.db"), KeyFile: filepath.Join(dir, "queue.key")})
+	q, err := storage.Open(ctx, storage.Config{Path: dbPath, KeyFile: keyPath})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,49 +236,52 @@ func TestExactlyOnceThroughFaults(t *testing.T) {
 	addr := srv.addr
 	proxy := newFaultProxy(t, addr)
 	defer proxy.close()
+	syncArgs := []string{dbPath, keyPath, "http://" + proxy.ln.Addr().String()}
+	booth, err := startSyncChild(syncArgs...)
+	if err != nil {
+		t.Fatal(err)
+	}
 
-	// The killer SIGKILLs the server every 100–500 ms, mid-request as traffic is constant, and
-	// restarts it on the same address.
-	var kills atomic.Int64
-	var srvMu sync.Mutex
+	// The killer SIGKILLs the server (three times in four) or the booth's sync process every
+	// 100–500 ms, mid-request as traffic is constant, and restarts it (the server on the same
+	// address).
+	var serverKills, boothKills atomic.Int64
+	var procMu sync.Mutex
 	stopKiller := make(chan struct{})
 	killerDone := make(chan error, 1)
 	go func() {
-		for {
+		for round := 1; ; round++ {
 			select {
 			case <-stopKiller:
 				killerDone <- nil
 				return
 			case <-time.After(time.Duration(100+rand.IntN(400)) * time.Millisecond):
 			}
-			srvMu.Lock()
-			srv.kill()
-			kills.Add(1)
-			time.Sleep(time.Duration(rand.IntN(100)) * time.Millisecond)
+			procMu.Lock()
 			var err error
-			for try := 0; try < 50; try++ {
-				if srv, err = startServer(t, "--listen", addr, "--data", data, "--token", testToken); err == nil {
-					break
+			if round%4 == 0 {
+				booth.Process.Signal(syscall.SIGKILL)
+				booth.Wait()
+				boothKills.Add(1)
+				booth, err = startSyncChild(syncArgs...)
+			} else {
+				srv.kill()
+				serverKills.Add(1)
+				time.Sleep(time.Duration(rand.IntN(100)) * time.Millisecond)
+				for try := 0; try < 50; try++ {
+					if srv, err = startServer(t, "--listen", addr, "--data", data, "--token", testToken); err == nil {
+						break
+					}
+					time.Sleep(20 * time.Millisecond)
 				}
-				time.Sleep(20 * time.Millisecond)
 			}
-			srvMu.Unlock()
+			procMu.Unlock()
 			if err != nil {
 				killerDone <- err
 				return
 			}
 		}
 	}()
-
-	client, err := upload.NewClient(upload.ClientConfig{URL: "http://" + proxy.ln.Addr().String(), Token: testToken, Timeout: 3 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := &upload.Worker{Store: q, Target: client, Backoff: upload.Backoff{Base: 5 * time.Millisecond, Cap: 200 * time.Millisecond},
-		Poll: 100 * time.Millisecond}
-	wctx, cancel := context.WithCancel(ctx)
-	workerDone := make(chan error, 1)
-	go func() { workerDone <- w.Run(wctx) }()
 
 	deadline := time.Now().Add(100 * time.Second)
 	var st storage.Stats
@@ -241,29 +294,29 @@ func TestExactlyOnceThroughFaults(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	cancel()
-	if err := <-workerDone; err != nil {
-		t.Fatal(err)
-	}
-	client.CloseIdle()
 	close(stopKiller)
 	if err := <-killerDone; err != nil {
 		t.Fatal(err)
 	}
-	srvMu.Lock()
+	procMu.Lock()
+	booth.Process.Signal(syscall.SIGTERM)
+	if err := booth.Wait(); err != nil {
+		t.Errorf("sync process: %v", err)
+	}
 	srv.stop(t)
-	srvMu.Unlock()
+	procMu.Unlock()
 
 	var faults []string
 	for i := range proxy.faults {
 		faults = append(faults, fmt.Sprint(proxy.faults[i].Load()))
 	}
-	t.Logf("server kills: %d; proxy connections none/refuse/delay/500/malformed/cut/drop-answer: %v", kills.Load(), faults)
+	t.Logf("kills: server %d, booth sync %d; proxy connections none/refuse/delay/500/malformed/cut/drop-answer: %v",
+		serverKills.Load(), boothKills.Load(), faults)
 	if st.Sent != n || st.Failed != 0 || st.Pending+st.Sending != 0 {
 		t.Fatalf("queue after sync: %+v", st)
 	}
-	if kills.Load() < 5 || proxy.faults[faultDropAnswer].Load() == 0 || proxy.faults[faultCutRequest].Load() == 0 {
-		t.Fatalf("too few faults to mean anything: %d kills, %v", kills.Load(), faults)
+	if serverKills.Load() < 5 || boothKills.Load() < 2 || proxy.faults[faultDropAnswer].Load() == 0 || proxy.faults[faultCutRequest].Load() == 0 {
+		t.Fatalf("too few faults to mean anything: %d/%d kills, %v", serverKills.Load(), boothKills.Load(), faults)
 	}
 	code, out, errOut := runCmd("count", "--data", data)
 	if code != 0 || out != fmt.Sprintf("%d\n", n) {

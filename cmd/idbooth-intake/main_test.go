@@ -28,14 +28,20 @@ import (
 	"github.com/idbooth/idbooth/upload"
 )
 
-// childEnv makes the test binary run idbooth-intake itself with its arguments, so tests can
-// start, SIGKILL and restart a real server process.
+// childEnv makes the test binary a child process that tests start, SIGKILL and restart:
+// "1" runs idbooth-intake itself with its arguments, "sync" a booth's sync worker
+// (syncChild).
 const childEnv = "IDBOOTH_INTAKE_TEST_CHILD"
 
 func TestMain(m *testing.M) {
-	if os.Getenv(childEnv) == "1" {
+	if mode := os.Getenv(childEnv); mode != "" {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+		var code int
+		if mode == "sync" {
+			code = syncChild(ctx, os.Args[1:])
+		} else {
+			code = run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+		}
 		stop()
 		os.Exit(code)
 	}
