@@ -81,6 +81,11 @@ func DecodeImage(data []byte) (gocv.Mat, ImageInfo, error) {
 		return gocv.NewMat(), info, fmt.Errorf("%w: %dx%d pixels (limit %d per side, %d MP)",
 			ErrTooLarge, cfg.Width, cfg.Height, MaxSide, MaxPixels/1_000_000)
 	}
+	if format == "jpeg" && jpegTruncated(data) {
+		// libjpeg decodes a cut-off JPEG as far as it goes and greys out the rest; that half
+		// picture must not pass for a photo.
+		return gocv.NewMat(), info, fmt.Errorf("%w: jpeg data is truncated (no end-of-image marker)", ErrNotAnImage)
+	}
 	m, err := gocv.IMDecode(data, gocv.IMReadColor)
 	if err != nil || m.Empty() {
 		m.Close()
@@ -93,4 +98,15 @@ func DecodeImage(data []byte) (gocv.Mat, ImageInfo, error) {
 			ErrNotAnImage, m.Cols(), m.Rows(), cfg.Width, cfg.Height)
 	}
 	return m, info, nil
+}
+
+// jpegTruncated reports whether a JPEG lacks the end-of-image marker (FF D9) after its last
+// start-of-scan (FF DA). Inside entropy-coded data every FF byte is stuffed (FF 00), so FF D9
+// there can only be the real end; an embedded EXIF thumbnail's own FF D9 comes before the scan.
+func jpegTruncated(data []byte) bool {
+	sos := bytes.LastIndex(data, []byte{0xFF, 0xDA})
+	if sos < 0 {
+		return true
+	}
+	return !bytes.Contains(data[sos:], []byte{0xFF, 0xD9})
 }
