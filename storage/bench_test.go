@@ -7,8 +7,8 @@ import (
 	"github.com/idbooth/idbooth/storage/storagetest"
 )
 
-// photo300K is a 1000×1300 JPEG of about 300 KB, the size of a booth photo.
-var photo300K = storagetest.Photo(1000, 1300, 12, 9)
+// photo300K is a 1000×1300 JPEG of 313,595 bytes, the size of a booth photo (~300 KB).
+var photo300K = storagetest.Photo(1000, 1300, 17, 9)
 
 // BenchmarkEnqueue is a durable enqueue (synchronous=FULL, WAL) of an application with a
 // ~300 KB photo; budget ≤ 20 ms (DESIGN §3).

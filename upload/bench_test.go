@@ -12,7 +12,7 @@ import (
 // on loopback (both durable, synchronous=FULL); budget ≤ 20 s (DESIGN §3). One op is 1,000.
 func BenchmarkSync1000(b *testing.B) {
 	ctx := context.Background()
-	photo300K := storagetest.Photo(1000, 1300, 12, 9)
+	photo300K := storagetest.Photo(1000, 1300, 17, 9)
 	for b.Loop() {
 		b.StopTimer()
 		q := openQueue(b)
