@@ -14,6 +14,7 @@ import (
 	"github.com/idbooth/idbooth/storage"
 	"github.com/idbooth/idbooth/storage/storagetest"
 	"github.com/idbooth/idbooth/upload/intake"
+	"github.com/idbooth/idbooth/upload/intake/intaketest"
 )
 
 const intakeToken = "cli-test-token-0123456789"
@@ -54,13 +55,7 @@ func jsonLines(t *testing.T, out string) []map[string]any {
 }
 
 func startTestIntake(t *testing.T) (*httptest.Server, *intake.Store) {
-	st, err := intake.OpenStore(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer((&intake.Server{Store: st, Token: intakeToken}).Handler())
-	t.Cleanup(func() { srv.Close(); st.Close() })
-	return srv, st
+	return intaketest.Start(t, intakeToken)
 }
 
 // queueWith enqueues n applications directly (no photo check) and returns their UUIDs.

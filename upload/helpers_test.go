@@ -12,6 +12,7 @@ import (
 	"github.com/idbooth/idbooth/storage/storagetest"
 	"github.com/idbooth/idbooth/upload"
 	"github.com/idbooth/idbooth/upload/intake"
+	"github.com/idbooth/idbooth/upload/intake/intaketest"
 )
 
 const testToken = "test-token-0123456789"
@@ -45,14 +46,7 @@ func enqueueN(t testing.TB, s *storage.Store, n int, jpeg []byte) []string {
 
 // startIntake runs the reference intake server on 127.0.0.1.
 func startIntake(t testing.TB) (*httptest.Server, *intake.Store) {
-	t.Helper()
-	st, err := intake.OpenStore(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer((&intake.Server{Store: st, Token: testToken}).Handler())
-	t.Cleanup(func() { srv.Close(); st.Close() })
-	return srv, st
+	return intaketest.Start(t, testToken)
 }
 
 func newClient(t testing.TB, url, token string) *upload.Client {

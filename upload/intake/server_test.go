@@ -14,19 +14,12 @@ import (
 	"github.com/idbooth/idbooth/storage/storagetest"
 	"github.com/idbooth/idbooth/upload"
 	"github.com/idbooth/idbooth/upload/intake"
+	"github.com/idbooth/idbooth/upload/intake/intaketest"
 )
 
 const token = "s3cret-token"
 
-func startServer(t *testing.T) (*httptest.Server, *intake.Store) {
-	st, err := intake.OpenStore(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer((&intake.Server{Store: st, Token: token}).Handler())
-	t.Cleanup(func() { srv.Close(); st.Close() })
-	return srv, st
-}
+func startServer(t *testing.T) (*httptest.Server, *intake.Store) { return intaketest.Start(t, token) }
 
 func application(i int) *upload.Application {
 	a := storagetest.Application(i, storagetest.Photo(600, 800, 0, uint64(i)))
