@@ -134,3 +134,18 @@ func TestQueueAndSubmitWithWrongKeyLoseNothing(t *testing.T) {
 		t.Fatalf("with the key back: %s", out)
 	}
 }
+
+func TestQueueOnCorruptDatabase(t *testing.T) {
+	e := newQueueTestEnv(t)
+	garbage := bytes.Repeat([]byte("not a queue "), 1000)
+	os.WriteFile(e.db, garbage, 0o600)
+	for _, args := range [][]string{{"queue"}, {"sync", "--once", "--intake", "http://127.0.0.1:1", "--token", intakeToken}} {
+		code, _, errOut := e.idbooth(t, args...)
+		if code != exitUsage || !strings.Contains(errOut, "corrupt") {
+			t.Errorf("%s on a corrupt file: exit %d %s", args[0], code, errOut)
+		}
+	}
+	if after, _ := os.ReadFile(e.db); !bytes.Equal(after, garbage) {
+		t.Fatal("the corrupt file was changed")
+	}
+}
