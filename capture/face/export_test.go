@@ -1,0 +1,4 @@
+package face
+
+// Test hooks.
+var WeightedNMS = weightedNMS

@@ -1,0 +1,29 @@
+package photo
+
+// pitch: the head is neither tipped forward (looking down) nor back (looking up), judged by
+// where the nose tip falls between the eye line and the mouth.
+type pitch struct{}
+
+// Limits of the nose position on frontal faces, from anthropometric proportions (the nose tip
+// sits a little over half-way from the eye line to the mouth).
+const (
+	minPitchRatio = 0.40
+	maxPitchRatio = 0.80
+)
+
+func (pitch) Name() string { return "pitch" }
+
+func (pitch) Measure(s *Session) Measurement {
+	if !s.HasFace {
+		return skip("", "no face")
+	}
+	r := s.pitchRatio()
+	const rule = "frontal pose: nose tip between the eye line and the mouth as on a level head"
+	switch {
+	case r < minPitchRatio:
+		return fail("", NotFrontal, r, minPitchRatio, rule, "head tipped back (looking up)")
+	case r > maxPitchRatio:
+		return fail("", NotFrontal, r, maxPitchRatio, rule, "head tipped forward (looking down)")
+	}
+	return pass("", r, maxPitchRatio, rule)
+}

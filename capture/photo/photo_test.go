@@ -1,0 +1,166 @@
+package photo_test
+
+import (
+	"bytes"
+	"encoding/binary"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/idbooth/idbooth/capture/photo"
+)
+
+func newChecker(t testing.TB, opts photo.Options) *photo.Checker {
+	t.Helper()
+	c, err := photo.NewChecker(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// A compliant camera frame is accepted, and its JPEG is the 35:45 crop within the upload spec.
+func TestAcceptedFrameGivesUploadableCrop(t *testing.T) {
+	dir := sharedDir(t)
+	c := newChecker(t, photo.Options{Lang: "en"})
+	r, err := c.CheckFile(filepath.Join(dir, "faces", "f021.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.OK {
+		t.Fatalf("f021 (labelled accept) refused: %+v", r.Problems)
+	}
+	if r.Face == nil || r.Face.Faces != 1 {
+		t.Fatalf("face info %+v", r.Face)
+	}
+	if !r.Crop.In(image.Rect(0, 0, 1920, 1080)) {
+		t.Errorf("crop %v leaves the 1920x1080 frame", r.Crop)
+	}
+	if ratio := float64(r.Crop.Dx()) / float64(r.Crop.Dy()); ratio < 34.5/45 || ratio > 35.5/45 {
+		t.Errorf("crop %v is not 35:45 (%.3f)", r.Crop, ratio)
+	}
+	if len(r.JPEG) < photo.MinUploadBytes || len(r.JPEG) > photo.MaxUploadBytes {
+		t.Fatalf("JPEG of %d bytes outside the upload limits", len(r.JPEG))
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(r.JPEG))
+	if err != nil || format != "jpeg" {
+		t.Fatalf("crop is not a JPEG: %v %s", err, format)
+	}
+	if cfg.Width != photo.DefaultWidth || cfg.Height != 1063 || cfg.ColorModel != color.YCbCrModel {
+		t.Errorf("crop JPEG %dx%d %v, want 827x1063 YCbCr", cfg.Width, cfg.Height, cfg.ColorModel)
+	}
+}
+
+// Every kind of bad input gives not_an_image with a precise detail, never a crash.
+func TestBadInputsAreNotAnImage(t *testing.T) {
+	c := newChecker(t, photo.Options{Lang: "en"})
+	tmp := t.TempDir()
+	goodJPEG := encodeJPEG(t, image.NewRGBA(image.Rect(0, 0, 64, 48)))
+	cases := map[string][]byte{
+		"text.jpg":      []byte("this is not an image at all"),
+		"empty.jpg":     {},
+		"truncated.jpg": goodJPEG[:len(goodJPEG)/2],
+		"bomb.png":      pngHeader(30000, 30000),
+	}
+	// OpenCV decodes the top of a JPEG cut short and paints the rest grey; such a file must not
+	// pass as a photo.
+	noisy := image.NewRGBA(image.Rect(0, 0, 640, 480))
+	for i := range noisy.Pix {
+		noisy.Pix[i] = uint8(i * 7919 % 253)
+	}
+	full := encodeJPEG(t, noisy)
+	cases["cut_short.jpg"] = full[:len(full)*9/10]
+	for name, data := range cases {
+		path := filepath.Join(tmp, name)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r, err := c.CheckFile(path)
+		if err != nil {
+			t.Fatalf("%s: error %v, want a not_an_image result", name, err)
+		}
+		if r.OK || len(r.Problems) != 1 || r.Problems[0].Code != photo.NotAnImage || r.Problems[0].Detail == "" || r.Problems[0].Message == "" {
+			t.Errorf("%s: %+v, want one not_an_image problem with a message and detail", name, r.Problems)
+		}
+	}
+	// A CMYK JPEG decodes, but is not acceptable as an upload photo.
+	cmyk := filepath.Join(tmp, "cmyk.jpg")
+	if _, err := exec.LookPath("convert"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("ImageMagick convert missing in CI (scripts/setup installs it)")
+		}
+		t.Skip("ImageMagick convert not installed")
+	}
+	if out, err := exec.Command("convert", "-size", "640x480", "xc:skyblue", "-colorspace", "CMYK", cmyk).CombinedOutput(); err != nil {
+		t.Fatalf("convert: %v %s", err, out)
+	}
+	r, err := c.CheckFile(cmyk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Problems) != 1 || r.Problems[0].Code != photo.NotAnImage || !bytes.Contains([]byte(r.Problems[0].Message), []byte("CMYK")) {
+		t.Errorf("CMYK JPEG: %+v, want not_an_image saying CMYK", r.Problems)
+	}
+}
+
+// Readable images without a usable face are refused with no_face, whatever their shape.
+func TestTinyAndGrayImages(t *testing.T) {
+	c := newChecker(t, photo.Options{})
+	tmp := t.TempDir()
+	one := filepath.Join(tmp, "one.png")
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 1, 1))); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(one, buf.Bytes(), 0o644)
+	gray := filepath.Join(tmp, "gray.jpg")
+	g := image.NewGray(image.Rect(0, 0, 300, 400))
+	for i := range g.Pix {
+		g.Pix[i] = uint8(i % 251)
+	}
+	os.WriteFile(gray, encodeJPEG(t, g), 0o644)
+	for _, p := range []string{one, gray} {
+		r, err := c.CheckFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.OK || len(r.Problems) == 0 || r.Problems[0].Code != photo.NoFace {
+			t.Errorf("%s: %+v, want no_face", filepath.Base(p), r.Problems)
+		}
+	}
+	if _, err := c.CheckFile(filepath.Join(tmp, "missing.jpg")); err == nil {
+		t.Error("a missing file must be an I/O error")
+	}
+}
+
+func encodeJPEG(t testing.TB, img image.Image) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// pngHeader is a PNG signature and IHDR claiming w×h pixels, with no pixel data: a
+// decompression bomb's calling card.
+func pngHeader(w, h uint32) []byte {
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], w)
+	binary.BigEndian.PutUint32(ihdr[4:], h)
+	ihdr[8], ihdr[9] = 8, 2 // 8-bit RGB
+	binary.Write(&b, binary.BigEndian, uint32(len(ihdr)))
+	chunk := append([]byte("IHDR"), ihdr...)
+	b.Write(chunk)
+	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(chunk))
+	return b.Bytes()
+}
