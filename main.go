@@ -77,10 +77,14 @@ func parseFlags(env *cliEnv, fs *flag.FlagSet, args []string) bool {
 }
 
 func main() {
+	os.Exit(runWithSignals(os.Args[1:]))
+}
+
+// runWithSignals runs a command until it ends or SIGINT/SIGTERM asks it to stop cleanly.
+func runWithSignals(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := runMain(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	defer stop()
+	return runMain(ctx, args, os.Stdout, os.Stderr)
 }
 
 func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {

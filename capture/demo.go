@@ -87,7 +87,6 @@ func (d *Demo) pose(t time.Duration) formgen.FrameOptions {
 		Rotation: 6 * math.Sin(s*0.7),
 		TiltX:    10 * math.Sin(s*0.5),
 		TiltY:    8 * math.Sin(s*0.8+1),
-		Noise:    2,
 		Seed:     d.n,
 	}
 }

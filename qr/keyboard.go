@@ -124,12 +124,30 @@ func (k *Keyboard) Enter() Entry {
 		return Entry{Result: Result{Err: reject(ReasonTooLong, "more than %d characters typed", MaxPayloadLength)}, Source: src}
 	}
 	if src == SourcePerson {
-		if digits, ok := onlyDigitsAndSeparators(text); ok {
-			text = digits
-		}
+		return Entry{Result: validateTyped(text), Source: src}
 	}
-	res := Validate(text)
-	return Entry{Result: res, Source: src}
+	return Entry{Result: Validate(text), Source: src}
+}
+
+// ValidateTyped validates an ID a person typed into a text field (the manual-entry screen):
+// full-width characters are normalised first, and spaces and hyphens anywhere between the
+// digits are allowed.
+func ValidateTyped(text string) Result {
+	rs := []rune(text)
+	if len(rs) > maxTyped {
+		return Result{Err: reject(ReasonTooLong, "more than %d characters typed", MaxPayloadLength)}
+	}
+	for i, r := range rs {
+		rs[i] = normaliseRune(r)
+	}
+	return validateTyped(string(rs))
+}
+
+func validateTyped(text string) Result {
+	if digits, ok := onlyDigitsAndSeparators(strings.TrimSpace(text)); ok {
+		text = digits
+	}
+	return Validate(text)
 }
 
 // onlyDigitsAndSeparators returns s without spaces and hyphens if that leaves only digits.

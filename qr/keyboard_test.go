@@ -90,3 +90,26 @@ func TestKeyboardOverflow(t *testing.T) {
 		t.Errorf("overflow: %+v", e)
 	}
 }
+
+func TestValidateTyped(t *testing.T) {
+	const id = "12345678901234567890123"
+	for _, in := range []string{
+		id,
+		"１２３４５６７８９０１２３４５６７８９０１２３",
+		" 1234-5678 9012　3456ー7890 123 ",
+		"123 45678901234567890123",
+	} {
+		if r := ValidateTyped(in); !r.OK() || r.ID != id {
+			t.Errorf("ValidateTyped(%q) = %+v", in, r)
+		}
+	}
+	for in, want := range map[string]Reason{
+		"1234567890123456789012":   ReasonWrongLength,
+		"12345678901234567890123a": ReasonNotForm,
+		"":                         ReasonEmpty,
+	} {
+		if r := ValidateTyped(in); ReasonOf(r.Err) != want {
+			t.Errorf("ValidateTyped(%q): reason %q, want %q", in, ReasonOf(r.Err), want)
+		}
+	}
+}

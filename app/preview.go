@@ -1,0 +1,97 @@
+package app
+
+import (
+	"image"
+	"image/color"
+
+	"gocv.io/x/gocv"
+)
+
+// previewWidth is the width the camera preview is drawn at: enough for a full-HD kiosk screen's
+// preview pane, small enough to convert at 25 fps on one core.
+const previewWidth = 960
+
+// previewConverter turns BGR camera frames into RGBA images for the screen, re-using its buffers.
+// It hands out its output images in turn from a small ring: the screen shows one while the next is
+// filled, and a new 2 MB image per frame at 25 fps would keep the garbage collector busy for nothing.
+type previewConverter struct {
+	small, rgba gocv.Mat
+	ring        [3]*image.RGBA
+	next        int
+}
+
+func newPreviewConverter() *previewConverter {
+	return &previewConverter{small: gocv.NewMat(), rgba: gocv.NewMat()}
+}
+
+func (p *previewConverter) Close() {
+	p.small.Close()
+	p.rgba.Close()
+}
+
+// Convert scales frame to previewWidth, mirrors it (people expect a camera preview to behave like
+// a mirror), draws the framing guide and returns the image. The image is reused two calls later:
+// the screen must have drawn it by then (it has: frames come 40 ms apart, a paint takes a few).
+func (p *previewConverter) Convert(frame gocv.Mat, guide guideStyle) *image.RGBA {
+	w := previewWidth
+	if frame.Cols() < w {
+		w = frame.Cols()
+	}
+	h := frame.Rows() * w / frame.Cols()
+	gocv.Resize(frame, &p.small, image.Pt(w, h), 0, 0, gocv.InterpolationArea)
+	gocv.Flip(p.small, &p.small, 1)
+	drawGuide(&p.small, guide)
+	gocv.CvtColor(p.small, &p.rgba, gocv.ColorBGRToRGBA)
+	img := p.ring[p.next]
+	if img == nil || img.Rect.Dx() != w || img.Rect.Dy() != h {
+		img = image.NewRGBA(image.Rect(0, 0, w, h))
+		p.ring[p.next] = img
+	}
+	p.next = (p.next + 1) % len(p.ring)
+	data, err := p.rgba.DataPtrUint8()
+	if err != nil {
+		return img
+	}
+	copy(img.Pix, data)
+	return img
+}
+
+// guideStyle is how the framing guide is drawn: where to hold the form, and its colour for the
+// current state (neutral while searching, green when read, orange for a wrong code).
+type guideStyle struct {
+	show  bool
+	color color.RGBA
+}
+
+var (
+	guideSearching = guideStyle{show: true, color: color.RGBA{255, 255, 255, 255}}
+	guideRead      = guideStyle{show: true, color: color.RGBA{40, 180, 80, 255}}
+	guideWrong     = guideStyle{show: true, color: color.RGBA{240, 140, 0, 255}}
+)
+
+// guideRect is the square in the middle of the preview where the QR code should be held.
+func guideRect(w, h int) image.Rectangle {
+	side := h * 11 / 20
+	x0, y0 := (w-side)/2, (h-side)/2
+	return image.Rect(x0, y0, x0+side, y0+side)
+}
+
+// drawGuide draws the corner marks of the guide square.
+func drawGuide(m *gocv.Mat, g guideStyle) {
+	if !g.show {
+		return
+	}
+	r := guideRect(m.Cols(), m.Rows())
+	// Corner marks, thick enough to see from a step away.
+	l := r.Dx() / 5
+	t := max(3, m.Rows()/120)
+	c := color.RGBA{g.color.B, g.color.G, g.color.R, 255} // gocv draws in BGR order
+	for _, seg := range [][2]image.Point{
+		{r.Min, r.Min.Add(image.Pt(l, 0))}, {r.Min, r.Min.Add(image.Pt(0, l))},
+		{image.Pt(r.Max.X, r.Min.Y), image.Pt(r.Max.X-l, r.Min.Y)}, {image.Pt(r.Max.X, r.Min.Y), image.Pt(r.Max.X, r.Min.Y+l)},
+		{image.Pt(r.Min.X, r.Max.Y), image.Pt(r.Min.X+l, r.Max.Y)}, {image.Pt(r.Min.X, r.Max.Y), image.Pt(r.Min.X, r.Max.Y-l)},
+		{r.Max, r.Max.Sub(image.Pt(l, 0))}, {r.Max, r.Max.Sub(image.Pt(0, l))},
+	} {
+		gocv.Line(m, seg[0], seg[1], c, t)
+	}
+}
