@@ -127,8 +127,9 @@ func TestScanCommand(t *testing.T) {
 		{"not_an_image: ", ""},
 		{"not_an_image: ", ""},
 		{"not_an_image: image too large", ""},
-		// OpenCV decodes the first third of a truncated JPEG and fills the rest: no code in it
-		{"no_qr", ""},
+		// OpenCV would decode the first third of a truncated JPEG and grey out the rest;
+		// capture refuses it from the missing end-of-image marker.
+		{"not_an_image: ", ""},
 	}
 	for i, w := range want[1:] {
 		l := lines[i+1]
