@@ -243,7 +243,7 @@ func (c *Checker) check(img gocv.Mat, info *capture.ImageInfo) (*Result, error) 
 	if err != nil {
 		return nil, fmt.Errorf("photo: %w", err)
 	}
-	s, err := newSession(img, faces, info, viewUnitStill, c.opts)
+	s, err := newSession(img, faces, info, analyseStill, c.opts)
 	if err != nil {
 		return nil, err
 	}

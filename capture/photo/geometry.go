@@ -17,7 +17,6 @@ const (
 	topPreferMM    = 4.0
 	bottomMinMM    = 5.0 // chin to the bottom edge
 	bottomMaxMM    = 9.0
-	centerTolMM    = 2.0 // face centre from the vertical centre line
 	geometryRule   = "J-LIS 35×45 mm; passport geometry: head 32–36 mm, 2–6 mm above, 5–9 mm below, centre ±2 mm"
 	cropSearchStep = 0.25 // mm of head height between candidate crops
 )
@@ -61,9 +60,10 @@ func (c cropPlan) Rect() image.Rectangle {
 }
 
 // planCrop finds the compliant 35:45 crop closest to the preferred geometry (head 34 mm, 4 mm
-// above, centred) that fits in a w×h frame, allowing the crop to leave the frame by tol
-// pixels. It tries every head height from 32 to 36 mm; for each, the rule leaves an interval
-// of vertical and horizontal positions, and the frame cuts it down.
+// above) that fits in a w×h frame, allowing the crop to rise above the frame's top by tol
+// pixels. The crop is always centred on the face: the rule's ±2 mm is kept for the error of
+// the face centre itself. It tries every head height from 32 to 36 mm; for each, the rule
+// leaves an interval of vertical positions, and the frame cuts it down.
 func planCrop(hd head, w, h int, tol float64) cropPlan {
 	headPx := hd.ChinY - hd.CrownY
 	best := cropPlan{Spare: math.Inf(-1)}
@@ -75,12 +75,12 @@ func planCrop(hd head, w, h int, tol float64) cropPlan {
 		// Vertical: crop top y so that the margins above the crown and below the chin hold.
 		yLo := math.Max(hd.CrownY-topMaxMM*pxPerMM, hd.ChinY+bottomMinMM*pxPerMM-c)
 		yHi := math.Min(hd.CrownY-topMinMM*pxPerMM, hd.ChinY+bottomMaxMM*pxPerMM-c)
-		// Horizontal: crop left x so that the face centre is within ±2 mm of the centre line.
+		// Horizontal: centred on the face.
 		xMid := hd.CenterX - cw/2
-		xLo, xHi := xMid-centerTolMM*pxPerMM, xMid+centerTolMM*pxPerMM
+		xLo, xHi := xMid, xMid
 		// What the frame allows.
-		fyLo, fyHi := -tol, float64(h)+tol-c
-		fxLo, fxHi := -tol, float64(w)+tol-cw
+		fyLo, fyHi := -tol, float64(h)-c
+		fxLo, fxHi := 0.0, float64(w)-cw
 		// Slack of each side of the problem (negative: violated by that many pixels).
 		slackTop := yHi - fyLo    // room to move the crop up to the frame top
 		slackBottom := fyHi - yLo // room below
@@ -109,7 +109,7 @@ func planCrop(hd head, w, h int, tol float64) cropPlan {
 		switch {
 		case fits:
 			best.Short = shortNone
-		case spare == slackSize:
+		case slackSize < 0:
 			best.Short = shortSize
 		case spare == slackTop:
 			best.Short = shortTop

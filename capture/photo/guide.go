@@ -125,7 +125,7 @@ func (g *guide) analyse(frame gocv.Mat) (HintCode, image.Rectangle) {
 	g.tracked = &faces[0]
 	box := faces[0].Rect()
 	box = image.Rect(int(float64(box.Min.X)/scale), int(float64(box.Min.Y)/scale), int(float64(box.Max.X)/scale), int(float64(box.Max.Y)/scale))
-	s, err := newSession(g.small, faces, nil, viewUnitLive, g.c.opts)
+	s, err := newSession(g.small, faces, nil, analyseLive, g.c.opts)
 	if err != nil || !s.HasFace {
 		return HintNoFace, box
 	}

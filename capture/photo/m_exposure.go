@@ -21,6 +21,27 @@ func (exposure) Measure(s *Session) Measurement {
 	if !s.HasFace {
 		return skip("", "no face")
 	}
+	e, ok := s.faceExposure()
+	if !ok {
+		return skip("", "face outside the frame")
+	}
+	switch {
+	case e.dark():
+		return fail("", TooDark, e.mean, minFaceL, exposureRuleD, "face and scene dark")
+	case e.bright():
+		return fail("", TooBright, e.clipped, maxClipped, exposureRuleB, "face blown out")
+	}
+	return pass("", e.mean, minFaceL, exposureRuleD)
+}
+
+type faceExposure struct{ mean, clipped, scene float64 }
+
+func (e faceExposure) dark() bool   { return e.mean < minFaceL && e.scene < minSceneL }
+func (e faceExposure) bright() bool { return e.clipped > maxClipped }
+
+// faceExposure measures the face's mean L*, its share of blown-out pixels and the scene's
+// brightness.
+func (s *Session) faceExposure() (faceExposure, bool) {
 	var n, clipped int
 	var sum float64
 	s.pixels(faceBox, func(i int) {
@@ -31,18 +52,9 @@ func (exposure) Measure(s *Session) Measurement {
 		}
 	})
 	if n == 0 {
-		return skip("", "face outside the frame")
+		return faceExposure{}, false
 	}
-	mean := sum / float64(n)
-	clip := float64(clipped) / float64(n)
-	scene := s.sceneBrightness()
-	switch {
-	case mean < minFaceL && scene < minSceneL:
-		return fail("", TooDark, mean, minFaceL, exposureRuleD, "face and scene dark")
-	case clip > maxClipped:
-		return fail("", TooBright, clip, maxClipped, exposureRuleB, "face blown out")
-	}
-	return pass("", mean, minFaceL, exposureRuleD)
+	return faceExposure{mean: sum / float64(n), clipped: float64(clipped) / float64(n), scene: s.sceneBrightness()}, true
 }
 
 // sceneBrightness is the 98th percentile of L* over the view.

@@ -8,15 +8,18 @@ import "github.com/idbooth/idbooth/capture/face"
 type eyesVisible struct{}
 
 const (
-	minEyeSkin  = 0.12 // fraction of the area around each eye that is skin
+	minEyeSkin  = 0.08 // fraction of the area around each eye that is skin
 	maxEyeGlare = 0.10 // fraction of that area blown out white
 )
 
 func (eyesVisible) Name() string { return "eyes_visible" }
 
 func (eyesVisible) Measure(s *Session) Measurement {
-	if !s.HasFace || !s.skinOK {
-		return skip("", "no face")
+	if !s.HasFace || !s.skinOK || !s.FaceInFrame {
+		return skip("", "no face wholly in the frame")
+	}
+	if e, ok := s.faceExposure(); !ok || e.dark() || e.bright() {
+		return skip("", "face too dark or too bright to see the eyes' surroundings")
 	}
 	const rule = "J-LIS: eyes visible (no sunglasses, no glare, no frame or hair over the eyes)"
 	skin, glare := 1.0, 0.0

@@ -14,8 +14,8 @@ const (
 func (pitch) Name() string { return "pitch" }
 
 func (pitch) Measure(s *Session) Measurement {
-	if !s.HasFace {
-		return skip("", "no face")
+	if !s.HasFace || !s.FaceInFrame {
+		return skip("", "no face wholly in the frame")
 	}
 	r := s.pitchRatio()
 	const rule = "frontal pose: nose tip between the eye line and the mouth as on a level head"

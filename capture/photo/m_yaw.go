@@ -17,8 +17,8 @@ const (
 func (yaw) Name() string { return "yaw" }
 
 func (yaw) Measure(s *Session) Measurement {
-	if !s.HasFace {
-		return skip("", "no face")
+	if !s.HasFace || !s.FaceInFrame {
+		return skip("", "no face wholly in the frame")
 	}
 	n, e := s.noseOffset(), s.earAsymmetry()
 	const rule = "frontal pose (ISO/IEC 39794-5 yaw ±5°, within what the landmarks can tell): nose offset and ear asymmetry"

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/idbooth/idbooth/capture/photo"
+	"gocv.io/x/gocv"
 )
 
 func newChecker(t testing.TB, opts photo.Options) *photo.Checker {
@@ -163,4 +164,14 @@ func pngHeader(w, h uint32) []byte {
 	b.Write(chunk)
 	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(chunk))
 	return b.Bytes()
+}
+
+// mustImage converts a BGR Mat to a Go image.
+func mustImage(t testing.TB, m gocv.Mat) image.Image {
+	t.Helper()
+	img, err := m.ToImage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
 }

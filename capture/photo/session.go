@@ -13,7 +13,7 @@ import (
 // labelled frames of ../shared/testdata (two people: chin 1.33u and 1.88u below the eyes;
 // hair 1.5u–1.8u above them).
 const (
-	chinBelowEyesU   = 1.55 // chin estimate: the model gives no chin point
+	chinBelowEyesU   = 1.55 // chin estimate where no chin edge is found: the model gives no chin point
 	crownAboveEyesU  = 1.65 // crown estimate where the top of the head cannot be seen
 	crownMinAboveU   = 1.15 // a bald head still rises this far above the eyes
 	crownMaxAboveU   = 3.1  // hair or a covering higher than this is not a head
@@ -54,6 +54,10 @@ type Session struct {
 	crownV, chinV float64
 	CrownSeen     bool // the crown was found against the background, not estimated
 	CrownAtEdge   bool // the head reaches the top edge of the frame
+	ChinSeen      bool // the chin's edge was found, not estimated
+	// FaceInFrame: the face box (ear to ear, brows to chin) lies inside the frame; when it does
+	// not, the landmarks of the hidden part are guesses and pose or eye measures are skipped.
+	FaceInFrame bool
 	Head          head // in frame pixels
 	Plan          cropPlan
 
@@ -69,8 +73,19 @@ type Session struct {
 	opts Options
 }
 
-// newSession analyses frame (BGR). faces come from the detector.
-func newSession(frame gocv.Mat, faces []face.Face, info *capture.ImageInfo, unit float64, opts Options) (*Session, error) {
+// Session depths: a live preview needs the face, head and crop; a still also needs the person's
+// silhouette and the background around it.
+const (
+	analyseLive = iota
+	analyseStill
+)
+
+// newSession analyses frame (BGR) at the given depth. faces come from the detector.
+func newSession(frame gocv.Mat, faces []face.Face, info *capture.ImageInfo, depth int, opts Options) (*Session, error) {
+	unit := viewUnitStill
+	if depth == analyseLive {
+		unit = viewUnitLive
+	}
 	s := &Session{W: frame.Cols(), H: frame.Rows(), Info: info, opts: opts}
 	for _, f := range faces {
 		if len(s.Faces) == 0 || f.Size() >= relevantFaceSize*s.Faces[0].Size() {
@@ -102,16 +117,22 @@ func newSession(frame gocv.Mat, faces []face.Face, info *capture.ImageInfo, unit
 	s.findSkin()
 	s.findCrown()
 	s.chinV = v.eyeV.Y + chinBelowEyesU*v.unit
+	if y, ok := s.findChin(); ok {
+		s.chinV, s.ChinSeen = y, true
+	}
 	s.Head = s.headInFrame()
+	s.FaceInFrame = s.Head.Left >= 0 && s.Head.Right <= float64(s.W) && f.Y >= 0 && f.Y+f.H <= float64(s.H)
 	s.Plan = planCrop(s.Head, s.W, s.H, cropTolerance(s.Head))
-	s.findPerson()
-	s.findBackgroundMask()
+	if depth == analyseStill {
+		s.findPerson()
+		s.findBackgroundMask()
+	}
 	return s, nil
 }
 
-// cropTolerance is how far the crop may leave the frame, filled by repeating the frame's edge
-// (plain background above the head, clothing below): one millimetre of the photo, about what
-// the head measurement itself can be trusted to. A head touching the edge is refused anyway.
+// cropTolerance is how far the crop may rise above the frame's top edge, filled by repeating
+// that edge (plain background above the head): one millimetre of the photo, about what the
+// crown measurement itself can be trusted to. Hair touching the edge is refused anyway.
 func cropTolerance(hd head) float64 {
 	return 1.0 * (hd.ChinY - hd.CrownY) / headPreferMM
 }
@@ -229,32 +250,33 @@ func (s *Session) headInFrame() head {
 	}
 }
 
-// findPerson grows the person's silhouette in the view: pixels that differ from the
-// background and connect to the face, plus an ellipse over the head so that hair matching
-// the wall is not taken for background.
+// findPerson finds the person's silhouette in the view. Pixels that differ from the
+// background colour and connect to the face are grown first; GrabCut then settles the outline
+// (hair matching the wall stays with the head, scenery touching the person goes to the
+// background). Without a background colour only the head ellipse is known.
 func (s *Session) findPerson() {
 	v := s.v
 	u := v.unit
 	n := v.w * v.h
-	s.person = make([]bool, n)
+	grown := make([]bool, n)
 	cx := v.eyeV.X
 	headCY, headRY := (s.crownV+s.chinV)/2, (s.chinV-s.crownV)/2
-	headRX := 1.15 * u
 	for y := 0; y < v.h; y++ {
 		for x := 0; x < v.w; x++ {
-			if sq((float64(x)-cx)/headRX)+sq((float64(y)-headCY)/headRY) <= 1 {
-				s.person[y*v.w+x] = true
+			if sq((float64(x)-cx)/(1.15*u))+sq((float64(y)-headCY)/headRY) <= 1 {
+				grown[y*v.w+x] = true
 			}
 		}
 	}
 	if !s.bgOK {
+		s.person = grown
 		return
 	}
 	t := s.fgThreshold()
 	fg := func(i int) bool { return v.valid[i] && v.deltaE(i, s.Bg) > t && !s.shadowLike(i) }
 	var stack []int
-	for i := range s.person {
-		if s.person[i] && fg(i) {
+	for i := range grown {
+		if grown[i] && fg(i) {
 			stack = append(stack, i)
 		}
 	}
@@ -265,7 +287,7 @@ func (s *Session) findPerson() {
 	for len(stack) > 0 {
 		i := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		s.person[i] = true
+		grown[i] = true
 		x, y := i%v.w, i/v.w
 		for _, j := range [4]int{v.at(x-1, y), v.at(x+1, y), v.at(x, y-1), v.at(x, y+1)} {
 			if j >= 0 && !seen[j] && fg(j) {
@@ -274,7 +296,12 @@ func (s *Session) findPerson() {
 			}
 		}
 	}
-	s.person = dilate(s.person, v.w, v.h, int(math.Round(0.05*u)))
+	person, err := s.segmentPerson(grown)
+	if err != nil {
+		s.opts.Logger.Debug("photo: segmentation fell back to colour growing", "err", err)
+		person = grown
+	}
+	s.person = dilate(person, v.w, v.h, int(math.Round(0.05*u)))
 }
 
 // shadowLike reports whether view pixel i looks like the background in shadow: the same

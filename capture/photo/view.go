@@ -26,7 +26,10 @@ type view struct {
 	l, a, b    []float32 // CIELAB of the view (L* 0–100)
 	ls, as, bs []float32 // the same smoothed (σ≈2 px): colour statistics and masks
 	l1         []float32 // L* after light smoothing (σ≈1 px)
-	grad       []float32 // gradient magnitude of l1, L* units per pixel
+	// small is the view in BGR shrunk by segShrink (sw×sh), for segmentation.
+	small  []byte
+	sw, sh int
+	grad   []float32 // gradient magnitude of l1, L* units per pixel
 }
 
 type point struct{ X, Y float64 }
@@ -82,6 +85,7 @@ func newView(frame gocv.Mat, eye point, rollDeg, emd, unit float64) (*view, erro
 			}
 		}
 	}
+	var err error
 	bgr := gocv.NewMat()
 	defer bgr.Close()
 	if anyValid {
@@ -91,12 +95,17 @@ func newView(frame gocv.Mat, eye point, rollDeg, emd, unit float64) (*view, erro
 	} else {
 		bgr = gocv.NewMatWithSize(v.h, v.w, gocv.MatTypeCV8UC3)
 	}
-	var err error
 	if v.l, v.a, v.b, err = labPlanes(bgr); err != nil {
 		return nil, err
 	}
 	smooth := gocv.NewMat()
 	defer smooth.Close()
+	v.sw, v.sh = (v.w+segShrink-1)/segShrink, (v.h+segShrink-1)/segShrink
+	gocv.Resize(bgr, &smooth, image.Pt(v.sw, v.sh), 0, 0, gocv.InterpolationArea)
+	if v.small, err = smooth.DataPtrUint8(); err != nil {
+		return nil, err
+	}
+	v.small = append([]byte(nil), v.small...)
 	gocv.GaussianBlur(bgr, &smooth, image.Pt(0, 0), 2, 2, gocv.BorderReflect101)
 	if v.ls, v.as, v.bs, err = labPlanes(smooth); err != nil {
 		return nil, err

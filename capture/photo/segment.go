@@ -1,0 +1,99 @@
+package photo
+
+import (
+	"fmt"
+	"image"
+	"math"
+
+	"gocv.io/x/gocv"
+)
+
+// segShrink is how much smaller than the view the person is segmented: GrabCut's cost grows
+// with the pixel count, and the silhouette needs no more detail than this.
+const segShrink = 3
+
+// OpenCV's GrabCut mask labels.
+const (
+	gcBGD   = 0
+	gcFGD   = 1
+	gcPrBGD = 2
+	gcPrFGD = 3
+)
+
+// minSeed is the fewest pixels of each class GrabCut is given: its colour models need a few
+// samples per component, and OpenCV throws (aborting the process) with none.
+const minSeed = 50
+
+// segmentPerson separates the person from the background with GrabCut on the shrunken view,
+// seeded from what the session knows: the face is certainly the person; the head (crown to
+// chin), the body below it and the pixels that differ from the background colour probably
+// are; the background samples (beside the head, above the crown) certainly are not. It
+// returns the person mask at view size, or an error when the seeds do not allow a cut.
+func (s *Session) segmentPerson(probable []bool) ([]bool, error) {
+	v := s.v
+	u := v.unit / segShrink
+	w, h := v.sw, v.sh
+	mask := make([]byte, w*h)
+	cx, ey := v.eyeV.X/segShrink, v.eyeV.Y/segShrink
+	crown, chin := s.crownV/segShrink, s.chinV/segShrink
+	headCY, headRY := (crown+chin)/2, (chin-crown)/2+0.1*u
+	var nFG, nBG int
+	for y := 0; y < h; y++ {
+		fy := float64(y) + 0.5
+		for x := 0; x < w; x++ {
+			fx := float64(x) + 0.5
+			i := y*w + x
+			vi := v.at(min(v.w-1, x*segShrink+1), min(v.h-1, y*segShrink+1))
+			dx := math.Abs(fx - cx)
+			switch {
+			case sq((fx-cx)/(0.6*u))+sq((fy-(ey+0.45*u))/(0.85*u)) <= 1:
+				mask[i] = gcFGD // eyes, nose, mouth, cheeks
+			case sq((fx-cx)/(1.25*u))+sq((fy-headCY)/headRY) <= 1 || probable[vi] ||
+				(fy > chin-0.2*u && dx < 0.7*u+1.5*(fy-chin)):
+				mask[i] = gcPrFGD // the head, the body, what differs from the wall
+			case v.valid[vi] && ((fy < ey-0.3*u && dx > 1.9*u) || fy < crown-0.25*u):
+				mask[i] = gcBGD
+			default:
+				mask[i] = gcPrBGD
+			}
+			switch mask[i] {
+			case gcFGD, gcPrFGD:
+				nFG++
+			default:
+				nBG++
+			}
+		}
+	}
+	if nFG < minSeed || nBG < minSeed {
+		return nil, fmt.Errorf("photo: segmentation seeds %d person / %d background", nFG, nBG)
+	}
+	img, err := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8UC3, v.small)
+	if err != nil {
+		return nil, err
+	}
+	defer img.Close()
+	m, err := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8UC1, mask)
+	if err != nil {
+		return nil, err
+	}
+	defer m.Close()
+	bgd, fgd := gocv.NewMat(), gocv.NewMat()
+	defer bgd.Close()
+	defer fgd.Close()
+	gocv.GrabCut(img, &m, image.Rectangle{}, &bgd, &fgd, grabCutIterations, gocv.GCInitWithMask)
+	out, err := m.DataPtrUint8()
+	if err != nil || len(out) != w*h {
+		return nil, fmt.Errorf("photo: segmentation mask: %v", err)
+	}
+	person := make([]bool, v.w*v.h)
+	for y := 0; y < v.h; y++ {
+		sy := min(h-1, y/segShrink)
+		for x := 0; x < v.w; x++ {
+			c := out[sy*w+min(w-1, x/segShrink)]
+			person[y*v.w+x] = c == gcFGD || c == gcPrFGD
+		}
+	}
+	return person, nil
+}
+
+const grabCutIterations = 3
