@@ -58,8 +58,8 @@ type Session struct {
 	// FaceInFrame: the face box (ear to ear, brows to chin) lies inside the frame; when it does
 	// not, the landmarks of the hidden part are guesses and pose or eye measures are skipped.
 	FaceInFrame bool
-	Head          head // in frame pixels
-	Plan          cropPlan
+	Head        head // in frame pixels
+	Plan        cropPlan
 
 	// Skin is the face's skin colour (nose and cheeks).
 	Skin   lab
