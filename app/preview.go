@@ -92,6 +92,8 @@ func drawGuide(m *gocv.Mat, g guideStyle) {
 		{image.Pt(r.Min.X, r.Max.Y), image.Pt(r.Min.X+l, r.Max.Y)}, {image.Pt(r.Min.X, r.Max.Y), image.Pt(r.Min.X, r.Max.Y-l)},
 		{r.Max, r.Max.Sub(image.Pt(l, 0))}, {r.Max, r.Max.Sub(image.Pt(0, l))},
 	} {
+		// A dark edge under the colour keeps the marks visible over white paper.
+		gocv.Line(m, seg[0], seg[1], color.RGBA{40, 40, 40, 255}, t+4)
 		gocv.Line(m, seg[0], seg[1], c, t)
 	}
 }
