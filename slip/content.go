@@ -18,7 +18,7 @@ const (
 
 // content describes the slip of r: Japanese first, each part followed by the resident's
 // language when that is not Japanese.
-func content(r *Receipt) ([]block, error) {
+func content(r Receipt) ([]block, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
@@ -108,7 +108,7 @@ func dateArgs(c *assets.Catalog, t time.Time) []any {
 }
 
 // placeSpans: the booth or counter's name and ID, with the channel in each language.
-func placeSpans(r *Receipt, langs []*assets.Catalog) []span {
+func placeSpans(r Receipt, langs []*assets.Catalog) []span {
 	name := strings.TrimSpace(r.BoothName)
 	if id := strings.TrimSpace(r.BoothID); id != "" {
 		if name == "" {

@@ -32,8 +32,10 @@ type CUPS struct {
 	Server string
 	Paper  Paper
 	// Media overrides Paper's media name.
-	Media   string
-	Timeout time.Duration
+	Media string
+	// PhotoMedia is the media of the photo sheet (PhotoSheetMedia when empty).
+	PhotoMedia string
+	Timeout    time.Duration
 	// NoRecover leaves a stopped queue alone (a slip then fails with ErrNotReady).
 	NoRecover bool
 	// Poll is how often the job is looked at (250 ms when zero).

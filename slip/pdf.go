@@ -81,7 +81,7 @@ func fitRows(blocks []block, o layoutOptions, minSize, height float64) ([]row, e
 
 // RenderPDF renders the slip of r as a PDF with the Japanese font embedded (subset).
 func RenderPDF(r Receipt, paper Paper) ([]byte, error) {
-	blocks, err := content(&r)
+	blocks, err := content(r)
 	if err != nil {
 		return nil, err
 	}

@@ -124,15 +124,33 @@ func PhotoSheetPDF(photo image.Image) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// PrintPhotoSheet prints the photo sheet on the CUPS queue, on media (PhotoSheetMedia when
-// empty). Booths enable this as an option; it never concerns the application itself.
-func (c *CUPS) PrintPhotoSheet(ctx context.Context, photo image.Image, media string) error {
+// A PhotoSheetPrinter also prints the ID-photo sheet: CUPS queues and PDF files do.
+type PhotoSheetPrinter interface {
+	PrintPhotoSheet(ctx context.Context, photo image.Image) error
+}
+
+// PrintPhotoSheet prints the photo sheet on the CUPS queue, on PhotoMedia (PhotoSheetMedia
+// when empty). Booths enable this as an option; it never concerns the application itself.
+func (c *CUPS) PrintPhotoSheet(ctx context.Context, photo image.Image) error {
 	pdf, err := PhotoSheetPDF(photo)
 	if err != nil {
 		return err
 	}
+	media := c.PhotoMedia
 	if media == "" {
 		media = PhotoSheetMedia
 	}
 	return c.PrintPDF(ctx, "ID photo sheet", pdf, media)
+}
+
+// PrintPhotoSheet writes the photo sheet PDF.
+func (p *PDFFile) PrintPhotoSheet(ctx context.Context, photo image.Image) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	pdf, err := PhotoSheetPDF(photo)
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(p.Path, pdf)
 }

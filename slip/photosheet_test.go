@@ -116,7 +116,7 @@ func TestPhotoSheetPrintsThroughCUPS(t *testing.T) {
 	s := cupstest.Start(t)
 	s.AddPDFQueue(t, "Photo_L")
 	p := &CUPS{Queue: "Photo_L", Server: s.Socket, Timeout: 60 * time.Second}
-	if err := p.PrintPhotoSheet(context.Background(), testPhoto(413, 531), ""); err != nil {
+	if err := p.PrintPhotoSheet(context.Background(), testPhoto(413, 531)); err != nil {
 		t.Fatalf("%v\n%s", err, s.Log())
 	}
 	pdfs := s.PDFs(t)

@@ -25,7 +25,7 @@ func RenderRaster(r Receipt, widthDots int) (*image.Gray, error) {
 	if widthDots < 256 || widthDots%8 != 0 {
 		return nil, fmt.Errorf("slip: receipt width %d dots: want a multiple of 8, at least 256", widthDots)
 	}
-	blocks, err := content(&r)
+	blocks, err := content(r)
 	if err != nil {
 		return nil, err
 	}

@@ -53,7 +53,7 @@ type Receipt struct {
 var ErrInvalidReceipt = errors.New("slip: invalid receipt")
 
 // Validate checks what a printed slip relies on.
-func (r *Receipt) Validate() error {
+func (r Receipt) Validate() error {
 	var bad []string
 	if strings.TrimSpace(r.Number) == "" {
 		bad = append(bad, "no receipt number")
@@ -80,8 +80,9 @@ func (r *Receipt) Validate() error {
 }
 
 // MaskedFormID shows the form ID as the slip prints it: every digit but the last four hidden,
-// grouped from the right so the clear digits stand alone ("*** **** **** **** **** 1234").
-func (r *Receipt) MaskedFormID() string {
+// grouped from the right so the clear digits stand alone ("***-****-****-****-****-1234", as
+// the queue and the kiosk show it).
+func (r Receipt) MaskedFormID() string {
 	return maskedID(r.FormIDLast4)
 }
 
@@ -93,10 +94,10 @@ func maskedID(last4 string) string {
 		hidden = hidden[:len(hidden)-4]
 	}
 	groups = append([]string{hidden}, groups...)
-	return strings.Join(append(groups, last4), " ")
+	return strings.Join(append(groups, last4), "-")
 }
 
-func (r *Receipt) statusURL() string {
+func (r Receipt) statusURL() string {
 	if r.StatusURL != "" {
 		return r.StatusURL
 	}

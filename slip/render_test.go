@@ -196,7 +196,7 @@ func TestReceiptValidation(t *testing.T) {
 			t.Errorf("%s: resident's message %q", name, msg)
 		}
 	}
-	if got := ok.MaskedFormID(); got != "*** **** **** **** **** 4821" || strings.Count(got, "*")+4 != FormIDLength {
+	if got := ok.MaskedFormID(); got != "***-****-****-****-****-4821" || strings.Count(got, "*")+4 != FormIDLength {
 		t.Errorf("masked ID %q", got)
 	}
 }
