@@ -28,9 +28,6 @@ import (
 type Options struct {
 	// Lang is the language of messages for the resident ("ja" by default, "en").
 	Lang string
-	// AllowReligiousCovering accepts a head covering when the face outline stays visible
-	// (an operator option, off by default: J-LIS allows religious or medical coverings).
-	AllowReligiousCovering bool
 	// OutputWidth×OutputHeight is the size of the submitted JPEG (default 827×1063, 35×45 mm at
 	// 600 dpi). Both must lie within the upload limits (480–6000 px); the ratio is kept 35:45.
 	OutputWidth int

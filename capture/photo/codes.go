@@ -27,14 +27,14 @@ const (
 )
 
 // Codes lists every code in priority order, as an examiner ranks them (the order agrees with
-// the labelled examples in ../shared/testdata): who and what is in the picture and whether the
-// face can be seen; then the setting behind the person; then the pose; then the framing; then
-// exposure and focus; a shadow last.
+// the labelled examples in ../shared/testdata): who is in the picture and whether the eyes can
+// be seen; then the setting behind the person; then the pose and what touches the face; then
+// the framing; then exposure and focus; a shadow last.
 var Codes = []Code{
 	NotAnImage, NoFace, MultipleFaces,
-	HeadCovering, EyesNotVisible, FaceOccluded,
+	HeadCovering, EyesNotVisible,
 	BackgroundNotPlain,
-	NotFrontal, HeadTilted,
+	NotFrontal, HeadTilted, FaceOccluded,
 	FaceCutOff, FaceTooLarge, FaceOffCenter, FaceTooSmall, LowResolution,
 	TooDark, TooBright, Blurry,
 	ShadowOnBackground,

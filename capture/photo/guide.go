@@ -161,14 +161,12 @@ func liveHint(s *Session) HintCode {
 		}
 		return HintMoveRight
 	}
-	for _, m := range []Measure{headCovering{}, eyesVisible{}, occlusion{}, yaw{}, pitch{}, roll{}, exposure{}, sharpness{}} {
+	for _, m := range []Measure{eyesVisible{}, occlusion{}, yaw{}, pitch{}, roll{}, exposure{}, sharpness{}} {
 		r := m.Measure(s)
 		if !r.Failed {
 			continue
 		}
 		switch r.Code {
-		case HeadCovering:
-			return HintRemoveHat
 		case EyesNotVisible:
 			return HintShowEyes
 		case FaceOccluded:

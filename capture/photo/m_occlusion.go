@@ -1,10 +1,20 @@
 package photo
 
-// occlusion: nothing in front of the face: no hand, phone or object. A hand beside or on the
-// face shows as skin-coloured area outside the head's outline, at the height of the face.
+import (
+	"fmt"
+	"math"
+
+	"github.com/idbooth/idbooth/capture/face"
+)
+
+// occlusion: nothing in front of or against the face: no hand, phone or object. Beside a
+// frontal head, at the height of the face, there is hair or background; a hand there shows as
+// skin of the face's own colour that is not the wall's colour. The ears are left out.
 type occlusion struct{}
 
-const maxSideSkin = 0.08
+// maxSideSkin is the share of either side region that may look like skin: frontal faces give
+// at most 1%; a hand at the temple or cheek covers 10% or more.
+const maxSideSkin = 0.06
 
 var (
 	leftOfFace  = box{-2.2, -1.2, -1.2, 1.0}
@@ -14,13 +24,24 @@ var (
 func (occlusion) Name() string { return "occlusion" }
 
 func (occlusion) Measure(s *Session) Measurement {
-	if !s.HasFace || !s.skinOK {
-		return skip("", "no face")
+	if !s.HasFace || !s.skinOK || !s.FaceInFrame {
+		return skip("", "no face wholly in the frame")
 	}
+	if e, ok := s.faceExposure(); !ok || e.dark() || e.bright() {
+		return skip("", "face too dark or too bright to tell skin")
+	}
+	ears := [2]point{s.landmarkV(face.RightEar), s.landmarkV(face.LeftEar)}
+	earR := 0.35 * s.v.unit
 	worst := 0.0
 	for _, b := range []box{leftOfFace, rightOfFace} {
 		n, sk := 0, 0
 		s.pixels(b, func(i int) {
+			x, y := float64(i%s.v.w), float64(i/s.v.w)
+			for _, e := range ears {
+				if math.Hypot(x-e.X, y-e.Y) < earR {
+					return
+				}
+			}
 			n++
 			if s.skinLike(i) && !s.bgLike(i) {
 				sk++
@@ -30,7 +51,11 @@ func (occlusion) Measure(s *Session) Measurement {
 			worst = max(worst, float64(sk)/float64(n))
 		}
 	}
-	return pass("", worst, maxSideSkin, "J-LIS: nothing covering the face")
+	const rule = "J-LIS: nothing covering the face"
+	if worst > maxSideSkin {
+		return fail("", FaceOccluded, worst, maxSideSkin, rule, fmt.Sprintf("%.0f%% of the area beside the face looks like a hand", 100*worst))
+	}
+	return pass("", worst, maxSideSkin, rule)
 }
 
 // bgLike reports whether view pixel i has the background's colour.

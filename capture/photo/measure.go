@@ -63,7 +63,6 @@ func stillMeasures() []Measure {
 		headSize{},
 		resolution{},
 		eyesVisible{},
-		headCovering{},
 		yaw{},
 		pitch{},
 		roll{},

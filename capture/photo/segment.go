@@ -36,6 +36,10 @@ func (s *Session) segmentPerson(probable []bool) ([]bool, error) {
 	mask := make([]byte, w*h)
 	cx, ey := v.eyeV.X/segShrink, v.eyeV.Y/segShrink
 	crown, chin := s.crownV/segShrink, s.chinV/segShrink
+	if s.CrownAtEdge {
+		// The hair goes on beyond the frame: give the head its usual height at least.
+		crown = min(crown, (v.eyeV.Y-crownAboveEyesU*v.unit)/segShrink)
+	}
 	headCY, headRY := (crown+chin)/2, (chin-crown)/2+0.1*u
 	var nFG, nBG int
 	for y := 0; y < h; y++ {
