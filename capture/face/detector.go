@@ -154,15 +154,6 @@ func (d *Detector) DetectNear(img gocv.Mat, prev Face) ([]Face, error) {
 	return sortBySize(weightedNMS(append(raw, whole...), mergeIoU)), nil
 }
 
-// DetectWindow runs the model on one square window of the frame (live tile search).
-func (d *Detector) DetectWindow(img gocv.Mat, win image.Rectangle) ([]Face, error) {
-	raw, err := d.run(img, win)
-	if err != nil {
-		return nil, err
-	}
-	return sortBySize(weightedNMS(raw, mergeIoU)), nil
-}
-
 // Tiles lists the overlapping square windows of one search level (side pixels, stride half a
 // side) covering a w×h frame; a side at least the frame's longer side gives one letterboxed
 // window centred on the frame.

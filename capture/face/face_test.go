@@ -165,3 +165,32 @@ func TestDetectorCountsFacesOnLabelledPhotos(t *testing.T) {
 		t.Errorf("BlazeFace counts faces right on %d/%d photos, want ≥ 95%%", right["blazeface"], n)
 	}
 }
+
+// Detection on a full-resolution 1920×1080 camera frame, and the number of model runs it takes.
+func BenchmarkDetect1080p(b *testing.B) {
+	path, err := filepath.Abs("../../../shared/testdata/faces/f021.jpg")
+	if err != nil {
+		b.Fatal(err)
+	}
+	img, _, err := capture.LoadImageFile(path)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			b.Fatal(err)
+		}
+		b.Skip("shared test data not found")
+	}
+	defer img.Close()
+	d, err := face.NewDetector(face.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d.Windows = 0
+		if faces, err := d.Detect(img); err != nil || len(faces) != 1 {
+			b.Fatalf("%v %d faces", err, len(faces))
+		}
+	}
+	b.ReportMetric(float64(d.Windows), "windows/op")
+}

@@ -55,3 +55,5 @@ func BenchmarkGuide720p(b *testing.B) {
 		}
 	}
 }
+
+func imagePt(x, y int) image.Point { return image.Pt(x, y) }
