@@ -131,7 +131,7 @@ func (c *CUPS) recover(ctx context.Context, st printerState) error {
 	}
 	slog.Warn("slip: re-enabling CUPS queue", "printer", c.String(), "state", st.describe())
 	for _, tool := range []string{"cupsenable", "cupsaccept"} {
-		cmd := exec.CommandContext(ctx, tool, "-h", c.server(), c.Queue)
+		cmd := exec.CommandContext(ctx, sbinTool(tool), "-h", c.server(), c.Queue)
 		cmd.Env = append(os.Environ(), "LC_ALL=C")
 		out, err := cmd.CombinedOutput()
 		if err != nil {
@@ -141,7 +141,16 @@ func (c *CUPS) recover(ctx context.Context, st printerState) error {
 	return nil
 }
 
-// ipp is an IPP client for one CUPS server and queue.
+// sbinTool finds a CUPS administration tool: Debian installs them in /usr/sbin, which is not
+// on an ordinary user's PATH.
+func sbinTool(name string) string {
+	if p, err := exec.LookPath(name); err == nil {
+		return p
+	}
+	return "/usr/sbin/" + name
+}
+
+// ippClient is an IPP client for one CUPS server and queue.
 type ippClient struct {
 	http       *http.Client
 	base       string // http://host:port

@@ -84,6 +84,14 @@ func TestCUPSPaperOutThenReprint(t *testing.T) {
 		t.Fatalf("CUPS did not stop the queue after paper-out: %s", out)
 	}
 
+	// Still out of paper: the stopped queue is re-enabled, fails again, and nothing stays queued.
+	if err := p.Print(context.Background(), r); !errors.Is(err, ErrPaperOut) {
+		t.Fatalf("second print without paper: err = %v", err)
+	}
+	if out := s.Admin(t, "lpstat", "-o", "Booth"); strings.TrimSpace(out) != "" {
+		t.Errorf("jobs left: %s", out)
+	}
+
 	// The operator refills the paper; CUPS leaves the queue stopped.
 	s.Admin(t, "lpadmin", "-p", "Booth", "-v", s.PDFDevice())
 	r.Reprint = 1

@@ -3,6 +3,7 @@ package slip
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"io"
@@ -121,8 +122,9 @@ func (p *ESCPOS) send(ctx context.Context, job []byte) error {
 		}
 	}
 	wrap := func(what string, err error) error {
-		if ctx.Err() != nil {
-			return fmt.Errorf("%w: %s: %w", ErrTimeout, what, ctx.Err())
+		// The connection's deadline is ctx's: either may be noticed first.
+		if ctx.Err() != nil || errors.Is(err, os.ErrDeadlineExceeded) {
+			return fmt.Errorf("%w: %s: %w", ErrTimeout, what, err)
 		}
 		return fmt.Errorf("%w: %s: %w", ErrUnavailable, what, err)
 	}

@@ -237,7 +237,11 @@ func (s *Server) Admin(t testing.TB, tool string, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, tool, append([]string{"-h", s.Socket}, args...)...)
+	path, err := exec.LookPath(tool)
+	if err != nil {
+		path = "/usr/sbin/" + tool // not on PATH for ordinary users
+	}
+	cmd := exec.CommandContext(ctx, path, append([]string{"-h", s.Socket}, args...)...)
 	cmd.Env = append(os.Environ(), "LC_ALL=C")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
