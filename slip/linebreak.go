@@ -3,6 +3,7 @@ package slip
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Line breaking for mixed Japanese and Latin text: a line may break between any two Japanese
@@ -24,7 +25,21 @@ func wrap(text string, size, width float64) []string {
 	return lines
 }
 
+// wrapParagraph breaks one paragraph, avoiding a last line of one or two characters (a lone
+// "い。") by narrowing the measure a little when that keeps the number of lines.
 func wrapParagraph(text string, size, width float64) []string {
+	lines := greedyWrap(text, size, width)
+	if n := len(lines); n > 1 && utf8.RuneCountInString(lines[n-1]) <= 2 {
+		for narrower := width - size; narrower > width*0.8; narrower -= size {
+			if alt := greedyWrap(text, size, narrower); len(alt) == n && utf8.RuneCountInString(alt[n-1]) > 2 {
+				return alt
+			}
+		}
+	}
+	return lines
+}
+
+func greedyWrap(text string, size, width float64) []string {
 	var lines []string
 	var line strings.Builder
 	lineW := 0.0

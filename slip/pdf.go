@@ -63,11 +63,12 @@ func (p Paper) geometry() pageGeometry {
 	return pageGeometry{w: 105 * mm, h: 148 * mm, margin: 5 * mm, size: 8, minSize: 6.5, qrModule: 0.5 * mm}
 }
 
-// fitRows lays blocks out at the largest base size from size down to minSize (in 5% steps)
-// whose rows fit height; at minSize the rows are returned even if they do not fit.
+// fitRows lays blocks out at the largest base size from 125% of size down to minSize (in 5%
+// steps) whose rows fit height: a Japanese-only slip gets larger type than a bilingual one. At
+// minSize the rows are returned even if they do not fit.
 func fitRows(blocks []block, o layoutOptions, minSize, height float64) ([]row, error) {
 	base := o.size
-	for scale := 1.0; ; scale -= 0.05 {
+	for scale := 1.25; ; scale -= 0.05 {
 		o.size = base * scale
 		if o.size < minSize {
 			o.size = minSize
