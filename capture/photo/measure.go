@@ -62,6 +62,7 @@ func stillMeasures() []Measure {
 		headInFrame{},
 		headSize{},
 		resolution{},
+		compression{},
 		eyesVisible{},
 		yaw{},
 		pitch{},

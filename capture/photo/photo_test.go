@@ -175,3 +175,36 @@ func mustImage(t testing.TB, m gocv.Mat) image.Image {
 	}
 	return img
 }
+
+// A photo shrunk to a thumbnail, blown up again and saved at low JPEG quality keeps the face's
+// outline but none of its detail: low_resolution, however many pixels it has. The same photo
+// saved at an ordinary quality is accepted.
+func TestBlownUpThumbnailIsLowResolution(t *testing.T) {
+	src := loadFrame(t, "f065.jpg", 1000, 1000)
+	defer src.Close()
+	c := newChecker(t, photo.Options{})
+	encode := func(m gocv.Mat, q int) []byte {
+		buf, err := gocv.IMEncodeWithParams(gocv.JPEGFileExt, m, []int{gocv.IMWriteJpegQuality, q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer buf.Close()
+		return append([]byte(nil), buf.GetBytes()...)
+	}
+	ok, err := c.CheckBytes(encode(src, 85))
+	if err != nil || !ok.OK {
+		t.Fatalf("f065 at quality 85: %v %+v", err, ok)
+	}
+	thumb, big := gocv.NewMat(), gocv.NewMat()
+	defer thumb.Close()
+	defer big.Close()
+	gocv.Resize(src, &thumb, image.Pt(64, 64), 0, 0, gocv.InterpolationArea)
+	gocv.Resize(thumb, &big, image.Pt(500, 500), 0, 0, gocv.InterpolationCubic)
+	r, err := c.CheckBytes(encode(big, 10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.OK || r.Problems[0].Code != photo.LowResolution {
+		t.Errorf("blown-up thumbnail: %+v, want low_resolution first", r.Problems)
+	}
+}

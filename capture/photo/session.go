@@ -69,6 +69,9 @@ type Session struct {
 	bgMask []bool // view pixels of background inside the crop, above the chin
 	// BgArea is the number of background pixels in bgMask.
 	BgArea int
+	// Blockiness is how much the JPEG block grid shows on the face (1: not at all; 0: not
+	// measured).
+	Blockiness float64
 
 	opts Options
 }
@@ -126,6 +129,7 @@ func newSession(frame gocv.Mat, faces []face.Face, info *capture.ImageInfo, dept
 	if depth == analyseStill {
 		s.findPerson()
 		s.findBackgroundMask()
+		s.Blockiness = blockiness(frame, f.Rect())
 	}
 	return s, nil
 }
