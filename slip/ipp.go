@@ -31,7 +31,6 @@ const (
 	tagInteger  = 0x21
 	tagBoolean  = 0x22
 	tagEnum     = 0x23
-	tagText     = 0x41
 	tagName     = 0x42
 	tagKeyword  = 0x44
 	tagURI      = 0x45

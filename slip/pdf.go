@@ -120,7 +120,7 @@ func RenderPDF(r Receipt, paper Paper) ([]byte, error) {
 		}
 	}
 	var buf bytes.Buffer
-	if err := pdf.Write(&buf); err != nil {
+	if _, err := pdf.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("slip: write PDF: %w", err)
 	}
 	return buf.Bytes(), nil

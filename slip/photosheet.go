@@ -118,7 +118,7 @@ func PhotoSheetPDF(photo image.Image) ([]byte, error) {
 		return nil, err
 	}
 	var buf bytes.Buffer
-	if err := pdf.Write(&buf); err != nil {
+	if _, err := pdf.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("slip: write photo sheet PDF: %w", err)
 	}
 	return buf.Bytes(), nil

@@ -104,7 +104,7 @@ func OpenPrinter(spec string, o Options) (Printer, error) {
 				p.Device = u.Opaque
 			}
 		default:
-			return nil, fmt.Errorf("slip: printer %q: want escpos://HOST:PORT or escpos:/dev/...", spec)
+			return nil, fmt.Errorf("slip: printer %q: want escpos://HOST:PORT or escpos:/dev/DEVICE", spec)
 		}
 		return p, nil
 	}

@@ -3,7 +3,6 @@ package slip
 import (
 	"fmt"
 	"image"
-	"image/color"
 	"image/draw"
 	"math"
 
@@ -119,6 +118,3 @@ func threshold(img *image.Gray, level uint8) {
 		}
 	}
 }
-
-// isBlack reports whether a pixel of a rendered raster prints.
-func isBlack(c color.Gray) bool { return c.Y < 128 }
