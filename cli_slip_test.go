@@ -146,6 +146,13 @@ func TestSlipPrintFailuresAndReprintThroughCUPS(t *testing.T) {
 		t.Fatalf("after reprint: %+v", st)
 	}
 
+	// A queue that does not exist: the operator is told, the slip is marked failed.
+	code, stdout, _ := e.idbooth(t, "slip", "--application", a.UUID, "--printer", "NoSuchQueue", "--cups-server", s.Socket)
+	if res := jsonLines(t, stdout)[0]; code != exitFailed || !strings.Contains(res["error"].(string), "no such printer") ||
+		res["slip_state"] != string(storage.SlipFailed) {
+		t.Fatalf("missing queue: exit %d %v", code, res)
+	}
+
 	s.Stop()
 	code, res, _ = print()
 	if code != exitFailed || !strings.Contains(res["error"].(string), "CUPS not reachable") {
