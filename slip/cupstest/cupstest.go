@@ -57,7 +57,8 @@ func Start(t testing.TB) *Server {
 		}
 		t.Skipf("cupstest: %s", why)
 	}
-	dir, err := os.MkdirTemp("", "cupsd")
+	// Under /tmp, not $TMPDIR: a socket path must stay under 108 bytes.
+	dir, err := os.MkdirTemp("/tmp", "cupsd")
 	if err != nil {
 		t.Fatal(err)
 	}
