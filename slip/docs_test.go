@@ -46,12 +46,17 @@ func TestDocsPicturesShowTheCurrentSlip(t *testing.T) {
 	if img.Bounds() != receipt.Bounds() {
 		t.Fatalf("docs/slip-receipt.png is %v, the slip renders %v: go test ./slip -run Docs -update-docs", img.Bounds(), receipt.Bounds())
 	}
+	// A few dots of slack for a rebuilt font file; a changed layout moves far more.
+	diff := 0
 	for y := 0; y < receipt.Bounds().Dy(); y++ {
 		for x := 0; x < receipt.Bounds().Dx(); x++ {
 			if g := color.GrayModel.Convert(img.At(x, y)).(color.Gray); (g.Y < 128) != (receipt.GrayAt(x, y).Y < 128) {
-				t.Fatalf("docs/slip-receipt.png differs from the slip at %d,%d: go test ./slip -run Docs -update-docs", x, y)
+				diff++
 			}
 		}
+	}
+	if diff > len(receipt.Pix)/500 {
+		t.Fatalf("docs/slip-receipt.png differs from the slip in %d dots: go test ./slip -run Docs -update-docs", diff)
 	}
 	a6, err := os.Open(filepath.Join(docs, "slip-a6.png"))
 	if err != nil {
