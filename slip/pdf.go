@@ -65,19 +65,34 @@ func (p Paper) geometry() pageGeometry {
 
 // fitRows lays blocks out at the largest base size from 125% of size down to minSize (in 5%
 // steps) whose rows fit height: a Japanese-only slip gets larger type than a bilingual one. At
-// minSize the rows are returned even if they do not fit.
+// minSize the rows are returned even if they do not fit. Smaller type never makes the slip
+// taller, so the steps are searched by halving.
 func fitRows(blocks []block, o layoutOptions, minSize, height float64) ([]row, error) {
-	base := o.size
-	for scale := 1.25; ; scale -= 0.05 {
-		o.size = base * scale
-		if o.size < minSize {
-			o.size = minSize
+	var sizes []float64 // descending
+	for scale := 1.25; o.size*scale > minSize; scale -= 0.05 {
+		sizes = append(sizes, o.size*scale)
+	}
+	sizes = append(sizes, minSize)
+	at := func(i int) ([]row, error) {
+		lo := o
+		lo.size = sizes[i]
+		return layout(blocks, lo)
+	}
+	// Find the first (largest) size that fits; the last one is taken regardless.
+	lo, hi := 0, len(sizes)-1
+	for lo < hi {
+		mid := (lo + hi) / 2
+		rows, err := at(mid)
+		if err != nil {
+			return nil, err
 		}
-		rows, err := layout(blocks, o)
-		if err != nil || rowsHeight(rows) <= height || o.size <= minSize {
-			return rows, err
+		if rowsHeight(rows) <= height {
+			hi = mid
+		} else {
+			lo = mid + 1
 		}
 	}
+	return at(lo)
 }
 
 // RenderPDF renders the slip of r as a PDF with the Japanese font embedded (subset).
