@@ -154,6 +154,49 @@ func (d *Detector) DetectNear(img gocv.Mat, prev Face) ([]Face, error) {
 	return sortBySize(weightedNMS(append(raw, whole...), mergeIoU)), nil
 }
 
+// A Sweep spreads the search for small faces over successive live frames, so that no single
+// frame pays for the whole pyramid. The zero value starts a new sweep.
+type Sweep struct{ next int }
+
+// sweepTiles is how many fine tiles one live frame searches besides the coarse windows.
+const sweepTiles = 2
+
+// DetectSweep is Detect for live frames when no face is tracked: the coarse windows (faces
+// from about a sixth of the frame's height) every time, plus the next few tiles of the finer
+// level, taking turns across calls. A far-away face is found within a few frames.
+func (d *Detector) DetectSweep(img gocv.Mat, sw *Sweep) ([]Face, error) {
+	if img.Empty() {
+		return nil, fmt.Errorf("face: empty image")
+	}
+	search, scale := d.searchImage(img)
+	w, h := search.Cols(), search.Rows()
+	side := min(w, h)
+	wins := tiles(w, h, side)
+	fine := tiles(w, h, side/2)
+	var raw []Face
+	for _, win := range wins {
+		dets, err := d.run(search, win)
+		if err != nil {
+			return nil, err
+		}
+		raw = append(raw, dets...)
+	}
+	for k := 0; k < sweepTiles && k < len(fine); k++ {
+		win := fine[(sw.next+k)%len(fine)]
+		dets, err := d.run(search, win)
+		if err != nil {
+			return nil, err
+		}
+		raw = append(raw, insideWindow(dets, win)...)
+	}
+	sw.next = (sw.next + sweepTiles) % max(1, len(fine))
+	found := weightedNMS(raw, mergeIoU)
+	for i := range found {
+		found[i] = found[i].scaled(1 / scale)
+	}
+	return d.refine(img, found)
+}
+
 // Tiles lists the overlapping square windows of one search level (side pixels, stride half a
 // side) covering a w×h frame; a side at least the frame's longer side gives one letterboxed
 // window centred on the frame.

@@ -194,3 +194,41 @@ func BenchmarkDetect1080p(b *testing.B) {
 	}
 	b.ReportMetric(float64(d.Windows), "windows/op")
 }
+
+// The live sweep finds a small, far-away face within a few frames, never spending more than a
+// handful of model runs on one frame.
+func TestDetectSweepFindsSmallFaceInAFewFrames(t *testing.T) {
+	dir, _ := labelledFaces(t)
+	img, _, err := capture.LoadImageFile(filepath.Join(dir, "f015.jpg")) // head 16% of the height
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer img.Close()
+	small := gocv.NewMat()
+	defer small.Close()
+	gocv.Resize(img, &small, image.Pt(640, 360), 0, 0, gocv.InterpolationArea)
+	d, err := face.NewDetector(face.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var sw face.Sweep
+	found := -1
+	for frame := 0; frame < 12 && found < 0; frame++ {
+		d.Windows = 0
+		faces, err := d.DetectSweep(small, &sw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Windows > 7 {
+			t.Fatalf("frame %d ran the model %d times", frame, d.Windows)
+		}
+		if len(faces) == 1 {
+			found = frame
+		}
+	}
+	if found < 0 {
+		t.Fatal("the small face was not found within 12 frames")
+	}
+	t.Logf("small face found on frame %d", found+1)
+}

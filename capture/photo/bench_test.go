@@ -57,3 +57,19 @@ func BenchmarkGuide720p(b *testing.B) {
 }
 
 func imagePt(x, y int) image.Point { return image.Pt(x, y) }
+
+// A live step with nobody in front of the camera: the search cannot follow a face and sweeps
+// the frame instead (budget 30 ms too).
+func BenchmarkGuide720pEmpty(b *testing.B) {
+	frame := loadFrame(b, "f058.jpg", 1280, 720)
+	defer frame.Close()
+	now := time.Unix(0, 0)
+	c := newChecker(b, photo.Options{Now: func() time.Time { return now }})
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		now = now.Add(33 * time.Millisecond)
+		if h := c.Guide(frame); h.Code != photo.HintNoFace {
+			b.Fatalf("hint %+v", h)
+		}
+	}
+}

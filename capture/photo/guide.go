@@ -53,7 +53,7 @@ const (
 	headTooSmall  = 0.35                   // head height under this share of the frame: come closer
 	headTooLarge  = 0.70                   // over this: move back
 	offCentre     = 0.12                   // face centre further than this share of the width: move
-	trackEvery    = 8                      // full search every this many frames even when tracking
+	trackEvery    = 8                      // a wider search every this many frames even when tracking
 )
 
 type vote struct {
@@ -66,6 +66,7 @@ type guide struct {
 	c       *Checker
 	small   gocv.Mat
 	tracked *face.Face // in small-frame pixels
+	sweep   face.Sweep
 	frames  int
 	votes   []vote
 	shown   HintCode
@@ -116,7 +117,7 @@ func (g *guide) analyse(frame gocv.Mat) (HintCode, image.Rectangle) {
 	if g.tracked != nil && g.frames%trackEvery != 0 {
 		faces, err = det.DetectNear(g.small, *g.tracked)
 	} else {
-		faces, err = det.Detect(g.small)
+		faces, err = det.DetectSweep(g.small, &g.sweep)
 	}
 	if err != nil || len(faces) == 0 {
 		g.tracked = nil
