@@ -208,3 +208,20 @@ func TestBlownUpThumbnailIsLowResolution(t *testing.T) {
 		t.Errorf("blown-up thumbnail: %+v, want low_resolution first", r.Problems)
 	}
 }
+
+// A black-and-white version of an accepted photo is judged on what can be seen without colour:
+// still accepted, not refused for colour cues it does not have.
+func TestGrayscalePhotoIsJudgedWithoutColour(t *testing.T) {
+	src := loadFrame(t, "f021.jpg", 1920, 1080)
+	defer src.Close()
+	gray, bgr := gocv.NewMat(), gocv.NewMat()
+	defer gray.Close()
+	defer bgr.Close()
+	gocv.CvtColor(src, &gray, gocv.ColorBGRToGray)
+	gocv.CvtColor(gray, &bgr, gocv.ColorGrayToBGR)
+	c := newChecker(t, photo.Options{})
+	r, err := c.CheckStill(bgr)
+	if err != nil || !r.OK {
+		t.Fatalf("grayscale f021: %v %+v", err, r.Problems)
+	}
+}

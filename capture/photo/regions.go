@@ -51,8 +51,13 @@ func (s *Session) findSkin() {
 		return
 	}
 	s.Skin = lab{median(ls), median(as), median(bs)}
-	s.skinOK = true
+	// A black-and-white photo has no skin colour to compare with: the colour cues (eyes'
+	// surroundings, hands) cannot be used on it.
+	s.skinOK = math.Hypot(s.Skin.A, s.Skin.B) >= minSkinChroma
 }
+
+// minSkinChroma is the least a*b* chroma of skin in a colour photo; every skin tone has more.
+const minSkinChroma = 3.0
 
 // skinLike reports whether raw view pixel i has the colour of the face's skin: near in hue
 // and saturation, with a wide margin in lightness (shading, highlights).

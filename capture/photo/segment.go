@@ -52,11 +52,14 @@ func (s *Session) segmentPerson(probable []bool) ([]bool, error) {
 			switch {
 			case sq((fx-cx)/(0.6*u))+sq((fy-(ey+0.45*u))/(0.85*u)) <= 1:
 				mask[i] = gcFGD // eyes, nose, mouth, cheeks
-			case sq((fx-cx)/(1.25*u))+sq((fy-headCY)/headRY) <= 1 || probable[vi] ||
-				(fy > chin-0.2*u && dx < 0.7*u+1.5*(fy-chin)):
-				mask[i] = gcPrFGD // the head, the body, what differs from the wall
-			case v.valid[vi] && ((fy < ey-0.3*u && dx > 1.9*u) || fy < crown-0.25*u):
-				mask[i] = gcBGD
+			case sq((fx-cx)/(1.25*u))+sq((fy-headCY)/headRY) <= 1 || (fy > chin-0.2*u && dx < 0.7*u+1.5*(fy-chin)):
+				mask[i] = gcPrFGD // the head and the body below it
+			case v.valid[vi] && ((fy < ey-0.3*u && dx > 1.9*u) || (fy < chin-0.3*u && dx > 2.4*u) || fy < crown-0.25*u):
+				mask[i] = gcBGD // beside the head and above it: background on any portrait
+			case probable[vi] && (dx < 1.35*u || fy > chin-0.3*u):
+				// Differs from the wall and touches the person. Further out beside the face it
+				// may as well be scenery: GrabCut decides by colour there.
+				mask[i] = gcPrFGD
 			default:
 				mask[i] = gcPrBGD
 			}
@@ -71,7 +74,30 @@ func (s *Session) segmentPerson(probable []bool) ([]bool, error) {
 	if nFG < minSeed || nBG < minSeed {
 		return nil, fmt.Errorf("photo: segmentation seeds %d person / %d background", nFG, nBG)
 	}
-	img, err := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8UC3, v.small)
+	// Pixels outside the frame repeat its edge (hair, when the head touches it): paint them the
+	// background's mean colour so that they teach GrabCut nothing.
+	px := append([]byte(nil), v.small...)
+	var sum [3]float64
+	nb := 0
+	for i, c := range mask {
+		if c == gcBGD {
+			for k := range sum {
+				sum[k] += float64(px[3*i+k])
+			}
+			nb++
+		}
+	}
+	for y := 0; y < h && nb > 0; y++ {
+		for x := 0; x < w; x++ {
+			if !v.valid[v.at(min(v.w-1, x*segShrink+1), min(v.h-1, y*segShrink+1))] {
+				i := y*w + x
+				for k := range sum {
+					px[3*i+k] = uint8(sum[k]/float64(nb) + 0.5)
+				}
+			}
+		}
+	}
+	img, err := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8UC3, px)
 	if err != nil {
 		return nil, err
 	}
