@@ -199,7 +199,8 @@ func (c *Checker) CheckBytes(data []byte) (*Result, error) {
 	if len(data) > capture.MaxFileBytes {
 		return c.notAnImage("photo.not_an_image.too_large", fmt.Sprintf("file of %d bytes exceeds %d", len(data), capture.MaxFileBytes)), nil
 	}
-	img, info, err := capture.DecodeImage(data)
+	stored, orientation := asStored(data)
+	img, info, err := capture.DecodeImage(stored)
 	defer img.Close()
 	switch {
 	case errors.Is(err, capture.ErrTooLarge):
@@ -211,7 +212,11 @@ func (c *Checker) CheckBytes(data []byte) (*Result, error) {
 	case info.Format == "jpeg" && !jpegComplete(data):
 		return c.notAnImage("photo.not_an_image", "JPEG data ends before the end-of-image marker (truncated file)"), nil
 	}
-	return c.check(img, &info)
+	upright := orient(img, orientation)
+	if orientation > 1 {
+		defer upright.Close()
+	}
+	return c.check(upright, &info)
 }
 
 // CheckStill checks a full-resolution camera still (BGR, 8-bit): every measure, the crop and

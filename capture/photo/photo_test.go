@@ -225,3 +225,66 @@ func TestGrayscalePhotoIsJudgedWithoutColour(t *testing.T) {
 		t.Fatalf("grayscale f021: %v %+v", err, r.Problems)
 	}
 }
+
+// withOrientation inserts an EXIF segment with the given Orientation tag after a JPEG's SOI.
+func withOrientation(jpg []byte, o uint16, bo binary.ByteOrder) []byte {
+	var tiff bytes.Buffer
+	if bo == binary.LittleEndian {
+		tiff.WriteString("II")
+	} else {
+		tiff.WriteString("MM")
+	}
+	binary.Write(&tiff, bo, uint16(42))
+	binary.Write(&tiff, bo, uint32(8))
+	binary.Write(&tiff, bo, uint16(1))      // one entry
+	binary.Write(&tiff, bo, uint16(0x0112)) // Orientation
+	binary.Write(&tiff, bo, uint16(3))      // SHORT
+	binary.Write(&tiff, bo, uint32(1))
+	binary.Write(&tiff, bo, o)
+	binary.Write(&tiff, bo, uint16(0))
+	binary.Write(&tiff, bo, uint32(0)) // no next IFD
+	payload := append([]byte("Exif\x00\x00"), tiff.Bytes()...)
+	var out bytes.Buffer
+	out.Write(jpg[:2])
+	out.Write([]byte{0xFF, 0xE1})
+	binary.Write(&out, binary.BigEndian, uint16(len(payload)+2))
+	out.Write(payload)
+	out.Write(jpg[2:])
+	return out.Bytes()
+}
+
+// Phone photos stored sideways with an EXIF orientation are turned upright, then judged like
+// any other: never a crash, never refused for being stored sideways.
+func TestExifOrientedPhotos(t *testing.T) {
+	src := loadFrame(t, "f065.jpg", 1000, 1000)
+	defer src.Close()
+	c := newChecker(t, photo.Options{})
+	cases := []struct {
+		o    uint16
+		turn func(gocv.Mat, *gocv.Mat) // how the camera stored the upright photo
+		bo   binary.ByteOrder
+	}{
+		{6, func(a gocv.Mat, b *gocv.Mat) { gocv.Rotate(a, b, gocv.Rotate90CounterClockwise) }, binary.LittleEndian},
+		{8, func(a gocv.Mat, b *gocv.Mat) { gocv.Rotate(a, b, gocv.Rotate90Clockwise) }, binary.BigEndian},
+		{3, func(a gocv.Mat, b *gocv.Mat) { gocv.Rotate(a, b, gocv.Rotate180Clockwise) }, binary.LittleEndian},
+		{5, func(a gocv.Mat, b *gocv.Mat) { gocv.Transpose(a, b) }, binary.BigEndian},
+	}
+	for _, tc := range cases {
+		stored := gocv.NewMat()
+		tc.turn(src, &stored)
+		buf, err := gocv.IMEncodeWithParams(gocv.JPEGFileExt, stored, []int{gocv.IMWriteJpegQuality, 90})
+		stored.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data := withOrientation(append([]byte(nil), buf.GetBytes()...), tc.o, tc.bo)
+		buf.Close()
+		r, err := c.CheckBytes(data)
+		if err != nil {
+			t.Fatalf("orientation %d: %v", tc.o, err)
+		}
+		if !r.OK {
+			t.Errorf("orientation %d: refused %+v", tc.o, r.Problems)
+		}
+	}
+}
