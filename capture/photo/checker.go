@@ -1,7 +1,9 @@
 // Package photo checks ID photos for the My Number Card (DESIGN §1): it finds the face, runs
-// one measure per rule (single face, head in frame, head size and position, pose, eyes,
-// covering, exposure, sharpness, plain background, shadow), chooses the 35:45 crop and encodes
-// it as the JPEG that is submitted. It also gives live hints for preview frames.
+// one measure per rule (single face, head in frame, head size and position, resolution,
+// compression, eyes, yaw, pitch, roll, hands at the face, exposure, sharpness, plain
+// background, shadow), chooses the 35:45 crop and encodes it as the JPEG that is submitted.
+// It also gives live hints for preview frames. Head coverings are not detected: nothing here
+// tells a hat from hair reliably enough (see the head_covering code's comment).
 //
 // A Checker owns the loaded face model. Its methods are safe for concurrent use but run one
 // at a time (a mutex guards the model); a kiosk needs one Checker.
@@ -265,10 +267,15 @@ func (c *Checker) check(img gocv.Mat, info *capture.ImageInfo) (*Result, error) 
 		res.Face = s.faceInfo()
 		res.Crop = s.Plan.Rect()
 		jpg, err := encodeCrop(img, s.Plan, c.opts.OutputWidth)
-		if err != nil {
+		switch {
+		case err != nil && res.OK:
 			return nil, err
+		case err != nil:
+			// A refused photo's crop is only for operators to look at.
+			c.opts.Logger.Debug("photo: crop of a refused photo not encoded", "err", err)
+		default:
+			res.JPEG = jpg
 		}
-		res.JPEG = jpg
 	}
 	if !res.OK {
 		c.opts.Logger.Debug("photo refused", "codes", res.Codes())

@@ -15,7 +15,7 @@ const (
 	FaceOffCenter      Code = "face_off_center"
 	LowResolution      Code = "low_resolution"
 	EyesNotVisible     Code = "eyes_not_visible"
-	HeadCovering       Code = "head_covering"
+	HeadCovering       Code = "head_covering" // part of the contract; no measure reports it yet
 	NotFrontal         Code = "not_frontal"
 	HeadTilted         Code = "head_tilted"
 	FaceOccluded       Code = "face_occluded"
