@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"runtime"
 
 	"gocv.io/x/gocv"
 )
@@ -110,7 +111,13 @@ func (s *Session) segmentPerson(probable []bool) ([]bool, error) {
 	bgd, fgd := gocv.NewMat(), gocv.NewMat()
 	defer bgd.Close()
 	defer fgd.Close()
+	// GrabCut seeds its colour models with k-means from OpenCV's random generator, which is
+	// per thread and advances with every use: the same photo must get the same verdict, so
+	// the generator is reset on this thread right before.
+	runtime.LockOSThread()
+	gocv.SetRNGSeed(grabCutSeed)
 	gocv.GrabCut(img, &m, image.Rectangle{}, &bgd, &fgd, grabCutIterations, gocv.GCInitWithMask)
+	runtime.UnlockOSThread()
 	out, err := m.DataPtrUint8()
 	if err != nil || len(out) != w*h {
 		return nil, fmt.Errorf("photo: segmentation mask: %v", err)
@@ -126,4 +133,7 @@ func (s *Session) segmentPerson(probable []bool) ([]bool, error) {
 	return person, nil
 }
 
-const grabCutIterations = 3
+const (
+	grabCutIterations = 3
+	grabCutSeed       = 29794 // any fixed value
+)

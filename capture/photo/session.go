@@ -40,7 +40,6 @@ type Session struct {
 	Eye  point   // eye midpoint, frame pixels
 	Roll float64 // degrees
 	EMD  float64 // eye-to-mouth distance, frame pixels
-	IED  float64 // eye-to-eye distance, frame pixels
 
 	v *view
 
@@ -107,7 +106,6 @@ func newSession(frame gocv.Mat, faces []face.Face, info *capture.ImageInfo, dept
 	s.Roll = f.Roll()
 	m := f.Landmarks[face.Mouth]
 	s.EMD = math.Hypot(m.X-e.X, m.Y-e.Y)
-	s.IED = f.EyeDistance()
 	// A turned or tilted-back face shortens the eye–mouth line; the box size keeps the scale
 	// sane when the landmarks collapse.
 	s.EMD = math.Max(s.EMD, 0.3*f.Size())
