@@ -43,7 +43,7 @@ func (occlusion) Measure(s *Session) Measurement {
 				}
 			}
 			n++
-			if s.skinLike(i) && !s.bgLike(i) {
+			if s.handLike(i) && !s.bgLike(i) {
 				sk++
 			}
 		})
@@ -57,6 +57,21 @@ func (occlusion) Measure(s *Session) Measurement {
 	}
 	return pass("", worst, maxSideSkin, rule)
 }
+
+// handLike reports whether raw view pixel i could be a hand of this person: the face's skin
+// colour, lit about as the face is. Tighter than skinLike, so that light brown or blond hair
+// beside the face does not pass for a hand.
+func (s *Session) handLike(i int) bool {
+	v := s.v
+	da, db := float64(v.a[i])-s.Skin.A, float64(v.b[i])-s.Skin.B
+	dl := float64(v.l[i]) - s.Skin.L
+	return math.Hypot(da, db) < handChromaTol && math.Abs(dl) < handLightTol
+}
+
+const (
+	handChromaTol = 8.0
+	handLightTol  = 20.0
+)
 
 // bgLike reports whether view pixel i has the background's colour.
 func (s *Session) bgLike(i int) bool { return s.bgOK && s.v.deltaE(i, s.Bg) <= s.fgThreshold() }
