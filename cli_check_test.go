@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/idbooth/idbooth/internal/testsupport"
 )
 
 func runCheckCLI(t *testing.T, args ...string) (int, []checkResult, string) {
@@ -29,17 +31,7 @@ func runCheckCLI(t *testing.T, args ...string) (int, []checkResult, string) {
 	return code, lines, errOut.String()
 }
 
-func facesDir(t *testing.T) string {
-	t.Helper()
-	d := filepath.Join("..", "shared", "testdata", "faces")
-	if _, err := os.Stat(d); err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skip("shared test data not found")
-		}
-		t.Fatal(err)
-	}
-	return d
-}
+func facesDir(t *testing.T) string { return testsupport.SharedTestdata(t, "faces") }
 
 func TestCheckCommand(t *testing.T) {
 	faces := facesDir(t)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/idbooth/idbooth/internal/testsupport"
 	"github.com/idbooth/idbooth/storage"
 )
 
@@ -17,12 +18,9 @@ const submitFormID = "12345678901234567890123"
 // labelledFaces lists ../shared/testdata/faces files with the given verdict. Outside CI a
 // missing ../shared skips the test; in CI it fails.
 func labelledFaces(t *testing.T, verdict string) []string {
-	dir := filepath.Join("..", "shared", "testdata", "faces")
+	dir := testsupport.SharedTestdata(t, "faces")
 	data, err := os.ReadFile(filepath.Join(dir, "labels.tsv"))
 	if err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skipf("no shared test data: %v", err)
-		}
 		t.Fatal(err)
 	}
 	var files []string

@@ -34,9 +34,9 @@ var ErrTooLarge = errors.New("image too large")
 // ImageInfo describes a decoded file's original format, before conversion to BGR.
 type ImageInfo struct {
 	Format        string // "jpeg", "png", ...
-	Width, Height int
-	CMYK          bool // a CMYK JPEG: readable for scanning, not acceptable as an upload photo
-	Gray          bool // single-channel source
+	Width, Height int    // of the decoded image, upright (after any EXIF orientation)
+	CMYK          bool   // a CMYK JPEG: readable for scanning, not acceptable as an upload photo
+	Gray          bool   // single-channel source
 }
 
 // LoadImageFile reads an image file into a BGR Mat (the caller closes it).
@@ -86,17 +86,21 @@ func DecodeImage(data []byte) (gocv.Mat, ImageInfo, error) {
 		// picture must not pass for a photo.
 		return gocv.NewMat(), info, fmt.Errorf("%w: jpeg data is truncated (no end-of-image marker)", ErrNotAnImage)
 	}
+	// IMReadColor also applies a JPEG's EXIF orientation: phone photos stored sideways come out
+	// upright, with width and height swapped against the header.
 	m, err := gocv.IMDecode(data, gocv.IMReadColor)
 	if err != nil || m.Empty() {
 		m.Close()
 		// OpenCV refuses some files Go can parse (and the reverse); a truncated file lands here.
 		return gocv.NewMat(), info, fmt.Errorf("%w: %s data could not be decoded (truncated or corrupt)", ErrNotAnImage, format)
 	}
-	if m.Cols() != cfg.Width || m.Rows() != cfg.Height {
+	w, h := m.Cols(), m.Rows()
+	if !(w == cfg.Width && h == cfg.Height) && !(w == cfg.Height && h == cfg.Width) {
 		m.Close()
 		return gocv.NewMat(), info, fmt.Errorf("%w: decoded size %dx%d differs from header %dx%d",
-			ErrNotAnImage, m.Cols(), m.Rows(), cfg.Width, cfg.Height)
+			ErrNotAnImage, w, h, cfg.Width, cfg.Height)
 	}
+	info.Width, info.Height = w, h
 	return m, info, nil
 }
 

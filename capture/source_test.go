@@ -4,12 +4,14 @@ import (
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
+	"image"
 	"image/color"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/idbooth/idbooth/internal/testsupport"
 	"gocv.io/x/gocv"
 )
 
@@ -168,4 +170,35 @@ func pngHeader(w, h uint32) []byte {
 	out = binary.BigEndian.AppendUint32(out, 13)
 	out = append(out, ihdr...)
 	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(ihdr))
+}
+
+// A phone photo stored sideways (EXIF orientation 6 or 8) comes out upright, its size swapped
+// against the header; this once read a closed Mat and crashed.
+func TestDecodeImageEXIFOrientation(t *testing.T) {
+	stored := solid(60, 40, color.RGBA{200, 10, 10, 255}) // 60 wide, 40 high as stored
+	defer stored.Close()
+	// Mark the stored top-left corner so we can see where it ends up.
+	gocv.Rectangle(&stored, image.Rect(0, 0, 10, 10), color.RGBA{0, 0, 255, 255}, -1)
+	buf, err := gocv.IMEncode(gocv.JPEGFileExt, stored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jpg := append([]byte(nil), buf.GetBytes()...)
+	buf.Close()
+	for _, o := range []uint16{6, 8} {
+		m, info, err := DecodeImage(testsupport.WithEXIFOrientation(jpg, o, binary.BigEndian))
+		if err != nil {
+			t.Fatalf("orientation %d: %v", o, err)
+		}
+		if m.Cols() != 40 || m.Rows() != 60 || info.Width != 40 || info.Height != 60 {
+			t.Errorf("orientation %d: got %dx%d (info %dx%d), want 40x60 upright", o, m.Cols(), m.Rows(), info.Width, info.Height)
+		}
+		// 6 = rotate 90° clockwise to view: the stored top-left lands top-right.
+		x := map[uint16]int{6: 35, 8: 4}[o]
+		y := map[uint16]int{6: 4, 8: 55}[o]
+		if v := m.GetVecbAt(y, x); v[0] < 128 || v[2] > 128 { // the blue mark (BGR)
+			t.Errorf("orientation %d: marked corner not at (%d,%d): %v", o, x, y, v)
+		}
+		m.Close()
+	}
 }

@@ -8,36 +8,11 @@ import (
 	"testing"
 
 	"github.com/idbooth/idbooth/capture"
+	"github.com/idbooth/idbooth/internal/testsupport"
 	"gocv.io/x/gocv"
 )
 
-// sharedTestdata returns ../shared/testdata/<sub> beside the module root. Outside CI a missing
-// directory skips the test; in CI it fails it.
-func sharedTestdata(t testing.TB, sub string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "testdata", sub)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("test data missing in CI: %v", err)
-		}
-		t.Skipf("test data not present: %v", err)
-	}
-	return p
-}
+func sharedTestdata(t testing.TB, sub string) string { return testsupport.SharedTestdata(t, sub) }
 
 // normText compares decoded texts as the labels do: CRLF as LF, trailing newlines dropped.
 func normText(s string) string {

@@ -201,8 +201,8 @@ func (c *Checker) CheckBytes(data []byte) (*Result, error) {
 	if len(data) > capture.MaxFileBytes {
 		return c.notAnImage("photo.not_an_image.too_large", fmt.Sprintf("file of %d bytes exceeds %d", len(data), capture.MaxFileBytes)), nil
 	}
-	stored, orientation := asStored(data)
-	img, info, err := capture.DecodeImage(stored)
+	// DecodeImage turns an EXIF-oriented phone photo upright and refuses truncated JPEGs.
+	img, info, err := capture.DecodeImage(data)
 	defer img.Close()
 	switch {
 	case errors.Is(err, capture.ErrTooLarge):
@@ -211,14 +211,8 @@ func (c *Checker) CheckBytes(data []byte) (*Result, error) {
 		return c.notAnImage("photo.not_an_image", err.Error()), nil
 	case info.CMYK:
 		return c.notAnImage("photo.not_an_image.cmyk", "CMYK JPEG: the upload must be RGB"), nil
-	case info.Format == "jpeg" && !jpegComplete(data):
-		return c.notAnImage("photo.not_an_image", "JPEG data ends before the end-of-image marker (truncated file)"), nil
 	}
-	upright := orient(img, orientation)
-	if orientation > 1 {
-		defer upright.Close()
-	}
-	return c.check(upright, &info)
+	return c.check(img, &info)
 }
 
 // CheckStill checks a full-resolution camera still (BGR, 8-bit): every measure, the crop and

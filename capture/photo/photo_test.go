@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/idbooth/idbooth/capture/photo"
+	"github.com/idbooth/idbooth/internal/testsupport"
 	"gocv.io/x/gocv"
 )
 
@@ -228,33 +229,6 @@ func TestGrayscalePhotoIsJudgedWithoutColour(t *testing.T) {
 	}
 }
 
-// withOrientation inserts an EXIF segment with the given Orientation tag after a JPEG's SOI.
-func withOrientation(jpg []byte, o uint16, bo binary.ByteOrder) []byte {
-	var tiff bytes.Buffer
-	if bo == binary.LittleEndian {
-		tiff.WriteString("II")
-	} else {
-		tiff.WriteString("MM")
-	}
-	binary.Write(&tiff, bo, uint16(42))
-	binary.Write(&tiff, bo, uint32(8))
-	binary.Write(&tiff, bo, uint16(1))      // one entry
-	binary.Write(&tiff, bo, uint16(0x0112)) // Orientation
-	binary.Write(&tiff, bo, uint16(3))      // SHORT
-	binary.Write(&tiff, bo, uint32(1))
-	binary.Write(&tiff, bo, o)
-	binary.Write(&tiff, bo, uint16(0))
-	binary.Write(&tiff, bo, uint32(0)) // no next IFD
-	payload := append([]byte("Exif\x00\x00"), tiff.Bytes()...)
-	var out bytes.Buffer
-	out.Write(jpg[:2])
-	out.Write([]byte{0xFF, 0xE1})
-	binary.Write(&out, binary.BigEndian, uint16(len(payload)+2))
-	out.Write(payload)
-	out.Write(jpg[2:])
-	return out.Bytes()
-}
-
 // Phone photos stored sideways with an EXIF orientation are turned upright, then judged like
 // any other: never a crash, never refused for being stored sideways.
 func TestExifOrientedPhotos(t *testing.T) {
@@ -279,7 +253,7 @@ func TestExifOrientedPhotos(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		data := withOrientation(append([]byte(nil), buf.GetBytes()...), tc.o, tc.bo)
+		data := testsupport.WithEXIFOrientation(append([]byte(nil), buf.GetBytes()...), tc.o, tc.bo)
 		buf.Close()
 		r, err := c.CheckBytes(data)
 		if err != nil {

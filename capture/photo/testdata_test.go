@@ -6,35 +6,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/idbooth/idbooth/internal/testsupport"
 )
 
-// sharedDir is ../shared/testdata beside the module root. Outside CI a test may skip when it is
-// missing; in CI it must fail.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("module root not found")
-		}
-		dir = parent
-	}
-	d := filepath.Join(dir, "..", "shared", "testdata")
-	if _, err := os.Stat(d); err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skipf("shared test data not found at %s", d)
-		}
-		t.Fatalf("shared test data missing in CI: %v", err)
-	}
-	return d
-}
+// sharedDir is ../shared/testdata beside the module root.
+func sharedDir(t testing.TB) string { return testsupport.SharedTestdata(t) }
 
 // A label is one row of faces/labels.tsv.
 type label struct {

@@ -1,0 +1,67 @@
+// Package testsupport holds helpers shared by the tests of several packages: finding the
+// labelled test data in ../shared/testdata, and building unusual image files.
+package testsupport
+
+import (
+	"bytes"
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// SharedTestdata returns ../shared/testdata/<sub...> beside the module root. Outside CI a missing
+// directory skips the test; in CI (CI set) it fails the test, as a missing dependency must.
+func SharedTestdata(t testing.TB, sub ...string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("testsupport: go.mod not found above the test directory")
+		}
+		dir = parent
+	}
+	p := filepath.Join(append([]string{dir, "..", "shared", "testdata"}, sub...)...)
+	if _, err := os.Stat(p); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("test data missing in CI: %v", err)
+		}
+		t.Skipf("test data not present: %v", err)
+	}
+	return p
+}
+
+// WithEXIFOrientation returns a copy of a JPEG with an EXIF segment whose Orientation tag is o
+// (1–8), in byte order bo: how phones store photos taken sideways.
+func WithEXIFOrientation(jpg []byte, o uint16, bo binary.ByteOrder) []byte {
+	var tiff bytes.Buffer
+	if bo == binary.LittleEndian {
+		tiff.WriteString("II")
+	} else {
+		tiff.WriteString("MM")
+	}
+	binary.Write(&tiff, bo, uint16(42))
+	binary.Write(&tiff, bo, uint32(8))
+	binary.Write(&tiff, bo, uint16(1))      // one entry
+	binary.Write(&tiff, bo, uint16(0x0112)) // Orientation
+	binary.Write(&tiff, bo, uint16(3))      // SHORT
+	binary.Write(&tiff, bo, uint32(1))
+	binary.Write(&tiff, bo, o)
+	binary.Write(&tiff, bo, uint16(0))
+	binary.Write(&tiff, bo, uint32(0)) // no next IFD
+	payload := append([]byte("Exif\x00\x00"), tiff.Bytes()...)
+	var out bytes.Buffer
+	out.Write(jpg[:2])
+	out.Write([]byte{0xFF, 0xE1})
+	binary.Write(&out, binary.BigEndian, uint16(len(payload)+2))
+	out.Write(payload)
+	out.Write(jpg[2:])
+	return out.Bytes()
+}
