@@ -105,18 +105,17 @@ func (s *scanScreen) cameraOK() {
 
 func (s *scanScreen) tick() {
 	if s.model.Tick() {
+		s.keyboard.Clear() // half-typed digits left by someone who walked away
 		s.render()
 	}
 }
 
-func (s *scanScreen) scanAgain() {
-	s.model.Reset()
-	s.render()
-}
+func (s *scanScreen) scanAgain() { s.wipe() }
 
-// wipe forgets the application ID and clears it from the screen (session end).
+// wipe forgets the application ID and anything typed, and clears them from the screen.
 func (s *scanScreen) wipe() {
 	s.model.Reset()
+	s.keyboard.Clear()
 	s.render()
 }
 

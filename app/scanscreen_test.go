@@ -62,3 +62,21 @@ func TestScanScreenBarcodeReader(t *testing.T) {
 		t.Fatalf("wrong code: state %v message %q", s.model.state, s.message.Text)
 	}
 }
+
+// Digits someone typed and walked away from are forgotten with the session.
+func TestScanScreenForgetsHalfTypedDigits(t *testing.T) {
+	a := test.NewApp()
+	defer a.Quit()
+	c := newFakeClock()
+	s := newScanScreen("ja", c.now)
+	s.feed(live(formID))
+	for _, r := range "0070730539" {
+		s.typedRune(r)
+		c.add(300 * time.Millisecond)
+	}
+	c.add(readIdle)
+	s.tick()
+	if s.keyboard.Text() != "" || s.model.state != scanSearching {
+		t.Fatalf("after the idle time-out: typed %q, state %v", s.keyboard.Text(), s.model.state)
+	}
+}

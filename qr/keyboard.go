@@ -28,6 +28,8 @@ const (
 	scannerMaxGap  = 30 * time.Millisecond
 	scannerMinKeys = 8
 	maxTyped       = MaxPayloadLength + 1 // more is kept out, and Enter reports too_long
+	// staleAfter: keys this long after the previous one start a new entry.
+	staleAfter = 30 * time.Second
 )
 
 // An Entry is what Enter yields: the validated result and who typed it.
@@ -63,6 +65,9 @@ func (k *Keyboard) Rune(r rune) {
 		return
 	}
 	t := k.now()
+	if len(k.buf) > 0 && t.Sub(k.last) > staleAfter {
+		k.Clear() // left over from someone else (or a reader's partial read): not part of this entry
+	}
 	if len(k.buf) > 0 {
 		k.gaps = append(k.gaps, t.Sub(k.last))
 	}

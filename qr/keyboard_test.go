@@ -113,3 +113,21 @@ func TestValidateTyped(t *testing.T) {
 		}
 	}
 }
+
+// A reader's partial read (no Enter) must not become the prefix of the next scan.
+func TestKeyboardForgetsStaleKeys(t *testing.T) {
+	now := time.Unix(0, 0)
+	k := NewKeyboard(func() time.Time { return now })
+	for _, r := range "https://net.koji" {
+		k.Rune(r)
+		now = now.Add(3 * time.Millisecond)
+	}
+	now = now.Add(time.Minute)
+	for _, r := range "00707305390250374060955" {
+		k.Rune(r)
+		now = now.Add(3 * time.Millisecond)
+	}
+	if e := k.Enter(); !e.OK() || e.ID != "00707305390250374060955" || e.Source != SourceScanner {
+		t.Fatalf("got %+v", e)
+	}
+}
