@@ -94,7 +94,7 @@ func (s *StillDir) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.files = nil
-	s.cache.Close()
-	s.cache = gocv.NewMat()
+	s.cache.Close() // closing twice is safe; Reopen decodes into a new one
+	s.cacheIdx = -1
 	return nil
 }
