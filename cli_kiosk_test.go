@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/idbooth/idbooth/internal/testsupport"
 )
 
 // TestMain lets a test re-run this binary as the real kiosk: Fyne must own the main thread, which
@@ -29,10 +31,7 @@ func TestMain(m *testing.M) {
 func startXvfb(t *testing.T) string {
 	t.Helper()
 	if _, err := exec.LookPath("Xvfb"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("Xvfb is missing: scripts/setup installs it")
-		}
-		t.Skip("Xvfb not installed (run scripts/setup)")
+		testsupport.Missing(t, "Xvfb: %v", err)
 	}
 	r, w, _ := os.Pipe()
 	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
@@ -52,9 +51,6 @@ func startXvfb(t *testing.T) string {
 // The kiosk starts on a machine without a camera (the demo camera), shows its first screen within
 // the 2 s budget, reads the demo form, stays within its memory budget, and exits cleanly on SIGTERM.
 func TestKioskStartsWithDemoCamera(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts the whole kiosk")
-	}
 	display := startXvfb(t)
 	cmd := exec.Command(os.Args[0], "--windowed", "--camera", "demo")
 	home := t.TempDir()

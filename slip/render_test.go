@@ -17,6 +17,7 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/idbooth/idbooth/assets"
+	"github.com/idbooth/idbooth/internal/testsupport"
 )
 
 func decodeQR(t *testing.T, img image.Image) string {
@@ -71,10 +72,7 @@ func renderPDFFile(t *testing.T, r Receipt, p Paper) string {
 func popplerTool(t *testing.T, name string, args ...string) string {
 	t.Helper()
 	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s missing: scripts/setup installs poppler-utils", name)
-		}
-		t.Skipf("%s missing (poppler-utils)", name)
+		testsupport.Missing(t, "%s (poppler-utils): %v", name, err)
 	}
 	out, err := exec.Command(name, args...).CombinedOutput()
 	if err != nil {

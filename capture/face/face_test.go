@@ -11,6 +11,7 @@ import (
 	"github.com/idbooth/idbooth/assets"
 	"github.com/idbooth/idbooth/capture"
 	"github.com/idbooth/idbooth/capture/face"
+	"github.com/idbooth/idbooth/internal/testsupport"
 	"gocv.io/x/gocv"
 )
 
@@ -74,15 +75,9 @@ type labelled struct{ file, codes string }
 
 func labelledFaces(t *testing.T) (string, []labelled) {
 	t.Helper()
-	dir, err := filepath.Abs("../../../shared/testdata/faces")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := testsupport.SharedTestdata(t, "faces")
 	f, err := os.Open(filepath.Join(dir, "labels.tsv"))
 	if err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skip("shared test data not found")
-		}
 		t.Fatal(err)
 	}
 	defer f.Close()

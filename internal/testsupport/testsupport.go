@@ -30,12 +30,19 @@ func SharedTestdata(t testing.TB, sub ...string) string {
 	}
 	p := filepath.Join(append([]string{dir, "..", "shared", "testdata"}, sub...)...)
 	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("test data missing in CI: %v", err)
-		}
-		t.Skipf("test data not present: %v", err)
+		Missing(t, "test data not present: %v", err)
 	}
 	return p
+}
+
+// Missing reports that something a test needs is not on this machine. In CI (CI set) that is a
+// failure — scripts/setup must install it; on a developer's machine the test is skipped.
+func Missing(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatalf("missing in CI (scripts/setup must provide it): "+format, args...)
+	}
+	t.Skipf("skipped outside CI, missing here: "+format, args...)
 }
 
 // WithEXIFOrientation returns a copy of a JPEG with an EXIF segment whose Orientation tag is o
