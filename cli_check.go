@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/idbooth/idbooth/assets"
 	"github.com/idbooth/idbooth/capture/photo"
 )
 
@@ -34,6 +35,15 @@ type checkProblem struct {
 	Detail string `json:"detail,omitempty"`
 }
 
+// translateProblems gives each problem its message in the resident's language.
+func translateProblems(msgs *assets.Catalog, ps []photo.Problem) []checkProblem {
+	out := make([]checkProblem, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, checkProblem{Code: p.Code, Message: msgs.T(p.Key, p.Args...), Detail: p.Detail})
+	}
+	return out
+}
+
 type checkCrop struct {
 	X int `json:"x"`
 	Y int `json:"y"`
@@ -57,7 +67,7 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) int {
 			return exitUsage
 		}
 	}
-	checker, err := photo.NewChecker(photo.Options{Lang: common.lang})
+	checker, err := photo.NewChecker(photo.Options{})
 	if err != nil {
 		fmt.Fprintln(env.stderr, "idbooth check:", err)
 		return exitUsage
@@ -70,7 +80,7 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) int {
 			fmt.Fprintln(env.stderr, "idbooth check:", err)
 			return exitUsage
 		}
-		res, fileCode := checkFile(checker, file, *out, written)
+		res, fileCode := checkFile(checker, assets.Messages(common.lang), file, *out, written)
 		if err := printJSON(env.stdout, res); err != nil {
 			fmt.Fprintln(env.stderr, "idbooth check:", err)
 			return exitUsage
@@ -82,7 +92,7 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) int {
 
 // checkFile checks one file, writes its crop into outDir when accepted, and returns its line
 // and exit status.
-func checkFile(checker *photo.Checker, file, outDir string, written map[string]bool) (checkResult, int) {
+func checkFile(checker *photo.Checker, msgs *assets.Catalog, file, outDir string, written map[string]bool) (checkResult, int) {
 	line := checkResult{File: file, Problems: []checkProblem{}}
 	res, err := checker.CheckFile(file)
 	if err != nil {
@@ -90,9 +100,7 @@ func checkFile(checker *photo.Checker, file, outDir string, written map[string]b
 		return line, exitUsage
 	}
 	line.OK = res.OK
-	for _, p := range res.Problems {
-		line.Problems = append(line.Problems, checkProblem{Code: p.Code, Message: p.Message, Detail: p.Detail})
-	}
+	line.Problems = append(line.Problems, translateProblems(msgs, res.Problems)...)
 	line.Face = res.Face
 	if !res.Crop.Empty() {
 		line.Crop = &checkCrop{X: res.Crop.Min.X, Y: res.Crop.Min.Y, W: res.Crop.Dx(), H: res.Crop.Dy()}

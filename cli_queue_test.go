@@ -97,7 +97,7 @@ func TestQueueCommand(t *testing.T) {
 			}
 		}
 	}
-	if strings.Contains(out, storagetest.FormID(1)) {
+	if strings.Contains(out, string(storagetest.FormID(1))) {
 		t.Fatalf("queue shows a form ID: %s", out)
 	}
 	if code, out, _ := e.idbooth(t, "queue", "--state", "failed"); code != exitOK || len(jsonLines(t, out)) != 1 {

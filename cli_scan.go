@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 
 	"github.com/idbooth/idbooth/assets"
 	"github.com/idbooth/idbooth/capture"
@@ -53,7 +54,7 @@ func runScan(ctx context.Context, env *cliEnv, args []string) int {
 		}
 		res, fileCode := scanFile(ctx, reader, file)
 		if !res.OK {
-			res.Message = scanMessage(msgs, res.Error, common.lang)
+			res.Message = scanMessage(msgs, res.Error)
 		}
 		if err := printJSON(env.stdout, res); err != nil {
 			fmt.Fprintln(env.stderr, "idbooth scan:", err)
@@ -92,29 +93,24 @@ func scanFile(ctx context.Context, reader *qr.Reader, file string) (scanResult, 
 		res.Error = err.Error()
 		return res, exitFailed
 	}
-	res.OK, res.ApplicationID = true, id
+	res.OK, res.ApplicationID = true, string(id)
 	return res, exitOK
 }
 
 // scanMessage is the resident-facing text for a scan error code.
-func scanMessage(msgs *assets.Catalog, code, lang string) string {
-	switch {
-	case code == scanNoQR:
-		return msgs.T("qr.no_qr")
-	case len(code) >= len(scanNotAnImage) && code[:len(scanNotAnImage)] == scanNotAnImage:
+func scanMessage(msgs *assets.Catalog, code string) string {
+	switch reason := reasonCode(code); reason {
+	case scanNoQR:
+		return msgs.Error(qr.ErrNoQR)
+	case scanNotAnImage, scanIOError:
 		return msgs.T("qr.not_an_image")
-	case len(code) >= len(scanIOError) && code[:len(scanIOError)] == scanIOError:
-		return msgs.T("qr.not_an_image")
+	default:
+		return msgs.Error(&qr.RejectError{Reason: qr.Reason(reason)})
 	}
-	return qr.Message(lang, &qr.RejectError{Reason: qr.Reason(reasonCode(code))})
 }
 
 // reasonCode is the reason part of "reason: detail".
 func reasonCode(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] == ':' {
-			return s[:i]
-		}
-	}
-	return s
+	code, _, _ := strings.Cut(s, ":")
+	return code
 }

@@ -7,8 +7,9 @@ import (
 	"image"
 	_ "image/jpeg"
 	"log/slog"
-	"time"
 
+	"github.com/idbooth/idbooth/assets"
+	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/slip"
 	"github.com/idbooth/idbooth/storage"
 )
@@ -80,51 +81,40 @@ func runSlip(ctx context.Context, env *cliEnv, args []string) int {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	res := slipResult{Application: info.UUID, Receipt: info.Receipt, Document: "slip", Output: *out}
+	r := info.Receipt
+	res := slipResult{Application: r.Application, Receipt: r.Number, Document: "slip", Output: *out, Reprint: r.Reprint}
 	if *out == "" {
 		res.Printer = p.String()
 	}
-	// Earlier prints: the first one, then the reprints counted after it.
-	if !info.Slip.PrintedAt.IsZero() {
-		res.Reprint = info.Slip.Reprints + 1
-	}
 	log := slog.New(slog.NewTextHandler(env.stderr, nil))
+	boothPrinter := slip.BoothPrinter{Printer: p, StatusURL: *statusURL}
 
-	if *photoSheet {
+	switch {
+	case *photoSheet:
 		res.Document = "photo_sheet"
 		sp, ok := p.(slip.PhotoSheetPrinter)
 		if !ok {
 			return usageErr("the photo sheet prints through CUPS or into a PDF file, not on %s", p)
 		}
-		photo, perr := applicationPhoto(ctx, store, info.UUID)
+		photo, perr := applicationPhoto(ctx, store, r.Application)
 		if perr != nil {
 			return usageErr("%v", perr)
 		}
 		err = sp.PrintPhotoSheet(ctx, photo)
-	} else {
-		r := slip.Receipt{
-			Application: info.UUID, Number: info.Receipt, CreatedAt: info.CreatedAt,
-			BoothID: info.BoothID, BoothName: info.BoothName, FormIDLast4: info.FormIDLast4,
-			Lang: info.Lang, Channel: slip.Channel(info.Channel), CardMailed: info.CardMailed,
-			Reprint: res.Reprint, StatusURL: *statusURL,
-		}
-		err = p.Print(ctx, r)
-		if *out == "" {
-			// The application is safely queued whatever happens here; only the slip state moves.
-			if merr := markSlip(ctx, store, info.UUID, err); merr != nil {
-				log.Error("slip state not recorded", "application", info.UUID, "err", merr)
-				if err == nil {
-					err = merr
-				}
-			}
-			if e, serr := store.SlipInfo(ctx, info.UUID); serr == nil {
-				res.SlipState = e.Slip.State
-			}
+	case *out != "":
+		// A file is not a print: the slip state is not changed.
+		err = boothPrinter.PrintSlip(ctx, r)
+	default:
+		// The application is safely queued whatever happens here; only the slip state moves.
+		submitter := &booth.Submitter{Queue: store, Printer: boothPrinter, PrintTimeout: *timeout}
+		err = submitter.PrintSlip(ctx, r)
+		if e, serr := store.SlipInfo(context.WithoutCancel(ctx), r.Application); serr == nil {
+			res.SlipState = e.Slip.State
 		}
 	}
 	if err != nil {
 		res.Error = err.Error()
-		res.Message = slip.UserMessage(err, common.lang)
+		res.Message = assets.Messages(common.lang).Error(err)
 		log.Warn("slip not printed", "application", res.Application, "receipt", res.Receipt, "document", res.Document,
 			"reprint", res.Reprint, "printer", res.Printer, "output", res.Output, "err", err)
 		printJSON(env.stdout, res)
@@ -137,17 +127,6 @@ func runSlip(ctx context.Context, env *cliEnv, args []string) int {
 		return exitUsage
 	}
 	return exitOK
-}
-
-// markSlip records the outcome of a print in the queue, with a few seconds of its own: the
-// print may have used up the command's time.
-func markSlip(ctx context.Context, store *storage.Store, uuid string, printErr error) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if printErr == nil {
-		return store.MarkSlipPrinted(ctx, uuid)
-	}
-	return store.MarkSlipFailed(ctx, uuid, printErr)
 }
 
 // applicationPhoto decodes the application's checked photo (gone once retention purged it).

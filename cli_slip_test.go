@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/idbooth/idbooth/assets"
+	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/slip"
 	"github.com/idbooth/idbooth/slip/cupstest"
 	"github.com/idbooth/idbooth/slip/escpostest"
@@ -15,7 +17,7 @@ import (
 )
 
 // enqueueForSlip queues one application (English-speaking resident) and returns it.
-func enqueueForSlip(t *testing.T, e *queueTestEnv) *storage.Application {
+func enqueueForSlip(t *testing.T, e *queueTestEnv) *booth.Application {
 	t.Helper()
 	ctx := context.Background()
 	store, err := storage.Open(ctx, storage.Config{Path: e.db, KeyFile: e.key})
@@ -60,11 +62,11 @@ func pdfToText(t *testing.T, path string) string {
 }
 
 // assertNoPersonalData: neither the whole form ID nor the birth date, anywhere.
-func assertNoPersonalData(t *testing.T, what, s string, a *storage.Application) {
+func assertNoPersonalData(t *testing.T, what, s string, a *booth.Application) {
 	t.Helper()
 	flat := strings.ReplaceAll(strings.ReplaceAll(s, " ", ""), "-", "")
-	if strings.Contains(flat, a.FormID) || strings.Contains(flat, a.FormID[:19]) || strings.Contains(s, a.BirthDate) ||
-		strings.Contains(flat, strings.ReplaceAll(a.BirthDate, "-", "")) {
+	if strings.Contains(flat, string(a.FormID)) || strings.Contains(flat, string(a.FormID[:19])) || strings.Contains(s, a.BirthDate.String()) ||
+		strings.Contains(flat, strings.ReplaceAll(a.BirthDate.String(), "-", "")) {
 		t.Errorf("%s holds personal data: %s", what, s)
 	}
 }
@@ -82,7 +84,7 @@ func TestSlipToPDFFile(t *testing.T) {
 		t.Fatalf("result %v", res)
 	}
 	text := pdfToText(t, out)
-	for _, want := range []string{a.Receipt, slip.Receipt{FormIDLast4: a.FormID[19:]}.MaskedFormID(), "個人番号カード交付申請 受付控", "What happens next"} {
+	for _, want := range []string{a.Receipt, a.FormID.Mask(), "個人番号カード交付申請 受付控", "What happens next"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("slip lacks %q:\n%s", want, text)
 		}
@@ -114,7 +116,7 @@ func TestSlipPrintFailuresAndReprintThroughCUPS(t *testing.T) {
 
 	code, res, _ := print()
 	if code != exitFailed || res["ok"] != false || !strings.Contains(res["error"].(string), "out of paper") ||
-		res["message"] != slip.UserMessage(slip.ErrPaperOut, "en") || res["slip_state"] != string(storage.SlipFailed) {
+		res["message"] != assets.Messages("en").Error(slip.ErrPaperOut) || res["slip_state"] != string(storage.SlipFailed) {
 		t.Fatalf("paper out: exit %d %v", code, res)
 	}
 	st, stats := slipState(t, e, a.UUID)

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -11,10 +9,11 @@ import (
 	"time"
 
 	"github.com/idbooth/idbooth/assets"
+	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/capture/photo"
 	"github.com/idbooth/idbooth/qr"
+	"github.com/idbooth/idbooth/slip"
 	"github.com/idbooth/idbooth/storage"
-	"github.com/idbooth/idbooth/upload"
 )
 
 func init() {
@@ -51,13 +50,16 @@ type submitResult struct {
 	MaskedID   string            `json:"masked_id,omitempty"`
 	CreatedAt  *time.Time        `json:"created_at,omitempty"`
 	State      storage.SyncState `json:"state,omitempty"`
-	Channel    storage.Channel   `json:"channel,omitempty"`
+	Channel    booth.Channel     `json:"channel,omitempty"`
 	CardMailed bool              `json:"card_mailed,omitempty"`
 	PhotoCheck *submitPhotoCheck `json:"photo_check,omitempty"`
+	// Slip is "printed", "failed" or absent (no --printer).
+	Slip      string `json:"slip,omitempty"`
+	SlipError string `json:"slip_error,omitempty"`
 	// Error is a stable code when the application was not queued; Message is for people.
-	Error    string          `json:"error,omitempty"`
-	Message  string          `json:"message"`
-	Problems []photo.Problem `json:"problems,omitempty"`
+	Error    string         `json:"error,omitempty"`
+	Message  string         `json:"message"`
+	Problems []checkProblem `json:"problems,omitempty"`
 }
 
 type submitPhotoCheck struct {
@@ -66,23 +68,22 @@ type submitPhotoCheck struct {
 	Overridden bool     `json:"overridden"`
 }
 
-// maxAge bounds a plausible date of birth.
-const maxAge = 130
-
 func runSubmit(ctx context.Context, env *cliEnv, args []string) int {
 	fs, common := newFlagSet(env, "submit", "--id ID --dob YYYY-MM-DD --photo FILE [flags]")
 	id := fs.String("id", "", "23-digit application ID of the form (申請書ID)")
 	dob := fs.String("dob", "", "date of birth, YYYY-MM-DD")
 	photoFile := fs.String("photo", "", "photo file (checked and cropped as at the booth)")
-	eCert, braille := yesNo(true), yesNo(false)
+	eCert, braille := yesNo(booth.DefaultOptions.ECertificate), yesNo(booth.DefaultOptions.Braille)
 	fs.Var(&eCert, "e-cert", "issue the electronic certificates: yes or no")
 	fs.Var(&braille, "braille", "add the name in braille: yes or no")
 	email := fs.String("email", "", "contact e-mail (optional)")
 	override := fs.String("accept-photo-as-is", "", "staff: accept a photo the checker flags, for this `REASON`")
-	booth := fs.String("booth", hostname(), "booth ID")
+	boothID := fs.String("booth", hostname(), "booth ID")
 	boothName := fs.String("booth-name", "", "booth name printed on the slip")
-	channel := fs.String("channel", string(storage.ChannelBooth), "booth or counter")
+	channel := fs.String("channel", string(booth.ChannelBooth), "booth or counter")
 	mailed := fs.Bool("card-mailed", false, "counter, identity verified: the card is mailed")
+	printer := fs.String("printer", "", "print the slip on this printer once queued (as `idbooth slip --printer`; env IDBOOTH_PRINTER)")
+	statusURL := fs.String("status-url", slip.DefaultStatusURL, "the status page the slip's QR code leads to")
 	if !parseFlags(env, fs, args) {
 		return exitUsage
 	}
@@ -90,94 +91,93 @@ func runSubmit(ctx context.Context, env *cliEnv, args []string) int {
 		fs.Usage()
 		return exitUsage
 	}
-	if ch := storage.Channel(*channel); ch != storage.ChannelBooth && ch != storage.ChannelCounter {
-		fmt.Fprintf(env.stderr, "idbooth submit: --channel %q: want booth or counter\n", *channel)
+	ch, err := booth.ParseChannel(*channel)
+	if err == nil {
+		err = booth.CheckCardMailed(ch, *mailed)
+	}
+	if err != nil {
+		fmt.Fprintln(env.stderr, "idbooth submit:", err)
 		return exitUsage
 	}
-	if *mailed && *channel != string(storage.ChannelCounter) {
-		fmt.Fprintln(env.stderr, "idbooth submit: --card-mailed is for counter applications (--channel counter)")
-		return exitUsage
+	var slipPrinter booth.SlipPrinter
+	if *printer != "" {
+		p, err := slip.OpenPrinter(*printer, slip.Options{})
+		if err != nil {
+			fmt.Fprintln(env.stderr, "idbooth submit:", err)
+			return exitUsage
+		}
+		slipPrinter = slip.BoothPrinter{Printer: p, StatusURL: *statusURL}
 	}
 	msgs := assets.Messages(common.lang)
-	refuse := func(code, message string, problems []photo.Problem) int {
-		printJSON(env.stdout, submitResult{Error: code, Message: message, Problems: problems})
+	refuse := func(code string, err error, problems []photo.Problem) int {
+		printJSON(env.stdout, submitResult{Error: code, Message: msgs.Error(err), Problems: translateProblems(msgs, problems)})
 		return exitFailed
 	}
 
 	formID, err := qr.ParsePayload(*id)
 	if err != nil {
-		return refuse(string(qr.ReasonOf(err)), qr.Message(common.lang, err), nil)
+		return refuse(string(qr.ReasonOf(err)), err, nil)
 	}
-	if problem := checkBirthDate(*dob, time.Now()); problem != "" {
-		return refuse("birth_date_"+problem, msgs.T("queue.birth_date."+problem), nil)
+	birth, err := booth.ParseBirthDate(*dob, time.Now())
+	if err != nil {
+		return refuse(string(booth.CodeOf(err)), err, nil)
 	}
-
-	checked, err := checkSubmitPhoto(common.lang, *photoFile, *override)
+	checked, err := checkSubmitPhoto(*photoFile, *override)
 	if err != nil {
 		fmt.Fprintln(env.stderr, "idbooth submit:", err)
 		return exitUsage
 	}
-	if checked.JPEG == nil {
-		code, key := "photo_rejected", "queue.photo.rejected"
-		for _, c := range checked.Check.Problems {
-			if c == string(photo.NotAnImage) {
-				code, key = "photo_unusable", "queue.photo.unusable"
-			}
+	if checked.Err != nil {
+		code := booth.CodeOf(checked.Err)
+		if code != booth.PhotoRejected {
+			code = booth.PhotoUnusable // not an image, or outside the upload spec
 		}
-		return refuse(code, msgs.T(key), checked.Problems)
-	}
-	// Nothing is queued that the intake would refuse for good.
-	sum := sha256.Sum256(checked.JPEG)
-	if err := upload.ValidatePhoto(checked.JPEG, hex.EncodeToString(sum[:])); err != nil {
-		fmt.Fprintln(env.stderr, "idbooth submit: photo outside the upload spec:", err)
-		return refuse("photo_unusable", msgs.T("queue.photo.unusable"), checked.Problems)
+		return refuse(string(code), &booth.Error{Code: code}, checked.Problems)
 	}
 
 	store, err := storage.Open(ctx, storage.Config{Path: common.db, KeyFile: common.key})
 	if err != nil {
-		return storageFailure(env, "submit", common.lang, err)
+		return storageFailure(env, "submit", msgs, err)
 	}
 	defer store.Close()
-	app := &storage.Application{
-		FormID: formID, BirthDate: *dob,
-		Options: storage.Options{ECertificate: bool(eCert), Braille: bool(braille), Email: *email},
+	submitter := &booth.Submitter{Queue: store, Printer: slipPrinter}
+	done, err := submitter.Submit(ctx, &booth.Application{
+		FormID: formID, BirthDate: birth,
+		Options: booth.Options{ECertificate: bool(eCert), Braille: bool(braille), Email: *email},
 		Photo:   checked.JPEG, PhotoCheck: checked.Check,
-		BoothID: *booth, BoothName: *boothName, Lang: msgs.Lang(),
-		Channel: storage.Channel(*channel), CardMailed: *mailed,
-	}
-	if err := store.Enqueue(ctx, app); err != nil {
-		return storageFailure(env, "submit", common.lang, err)
-	}
-	created := app.CreatedAt
-	printJSON(env.stdout, submitResult{
-		OK: true, UUID: app.UUID, Receipt: app.Receipt, MaskedID: storage.MaskFormID(formID[len(formID)-4:]), CreatedAt: &created,
-		State: storage.StatePending, Channel: app.Channel, CardMailed: app.CardMailed,
-		PhotoCheck: &submitPhotoCheck{OK: checked.Check.OK, Problems: checked.Check.Problems, Overridden: checked.Check.Overridden()},
-		Message:    msgs.T("queue.saved", app.Receipt),
+		BoothID: *boothID, BoothName: *boothName, Lang: msgs.Lang(),
+		Channel: ch, CardMailed: *mailed,
 	})
-	return exitOK
-}
-
-// checkBirthDate returns "" for a real date that is not in the future and gives a plausible
-// age, else what is wrong: invalid, future or implausible.
-func checkBirthDate(s string, now time.Time) string {
-	d, err := time.Parse(time.DateOnly, s)
-	switch {
-	case err != nil:
-		return "invalid"
-	case d.After(now):
-		return "future"
-	case d.Before(now.AddDate(-maxAge, 0, 0)):
-		return "implausible"
+	if err != nil {
+		if code := booth.CodeOf(err); code != "" {
+			fmt.Fprintln(env.stderr, "idbooth submit:", err)
+			return refuse(string(code), err, nil)
+		}
+		return storageFailure(env, "submit", msgs, err)
 	}
-	return ""
+	a := done.Application
+	res := submitResult{
+		OK: true, UUID: a.UUID, Receipt: a.Receipt, MaskedID: a.FormID.Mask(), CreatedAt: &a.CreatedAt,
+		State: storage.StatePending, Channel: a.Channel, CardMailed: a.CardMailed,
+		PhotoCheck: &submitPhotoCheck{OK: a.PhotoCheck.OK, Problems: a.PhotoCheck.Problems, Overridden: a.PhotoCheck.Overridden()},
+		Message:    msgs.T("queue.saved", a.Receipt),
+	}
+	if slipPrinter != nil {
+		res.Slip = string(storage.SlipPrinted)
+		if done.SlipErr != nil {
+			res.Slip, res.SlipError = string(storage.SlipFailed), done.SlipErr.Error()
+			res.Message += " " + msgs.Error(done.SlipErr)
+		}
+	}
+	printJSON(env.stdout, res)
+	return exitOK
 }
 
 // storageFailure reports a queue error: the translated message for people on stdout (as a
 // result line), the precise error for operators on stderr. It is an I/O error: exit 2.
-func storageFailure(env *cliEnv, cmd, lang string, err error) int {
+func storageFailure(env *cliEnv, cmd string, msgs *assets.Catalog, err error) int {
 	fmt.Fprintf(env.stderr, "idbooth %s: %v\n", cmd, err)
-	printJSON(env.stdout, submitResult{Error: "storage", Message: assets.Messages(lang).T(storage.MessageKey(err))})
+	printJSON(env.stdout, submitResult{Error: "storage", Message: msgs.Error(err)})
 	return exitUsage
 }
 

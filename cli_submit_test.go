@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/internal/testsupport"
 	"github.com/idbooth/idbooth/storage"
 )
@@ -56,7 +57,7 @@ func TestSubmitQueueSync(t *testing.T) {
 		t.Fatalf("the checker refused every accept-labelled photo:\n%s", strings.Join(tried, ""))
 	}
 	uuid, receipt := res["uuid"].(string), res["receipt"].(string)
-	if !storage.ValidUUID(uuid) || len(receipt) != 9 || res["masked_id"] != "***-****-****-****-****-0123" ||
+	if !booth.ValidUUID(uuid) || len(receipt) != 9 || res["masked_id"] != "***-****-****-****-****-0123" ||
 		res["state"] != "pending" || !strings.Contains(res["message"].(string), receipt) {
 		t.Fatalf("submit printed %v", res)
 	}
@@ -167,7 +168,7 @@ func TestSubmitFlaggedPhotoNeedsStaffOverride(t *testing.T) {
 		}
 		defer s.Close()
 		a, err := s.Get(context.Background(), res["uuid"].(string))
-		if err != nil || a.PhotoCheck.OverrideReason != "眼鏡の反射は除去不可" || a.Channel != storage.ChannelCounter || !a.CardMailed {
+		if err != nil || a.PhotoCheck.OverrideReason != "眼鏡の反射は除去不可" || a.Channel != booth.ChannelCounter || !a.CardMailed {
 			t.Fatalf("stored %+v %v", a, err)
 		}
 		return

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/storage"
 	"github.com/idbooth/idbooth/upload"
 )
@@ -27,10 +28,10 @@ func runSync(ctx context.Context, env *cliEnv, args []string) int {
 	intakeURL := fs.String("intake", "", "intake server base URL, https://host[:port] (env IDBOOTH_INTAKE_URL)")
 	token := fs.String("token", "", "bearer token for the intake (env IDBOOTH_INTAKE_TOKEN)")
 	caFile := fs.String("ca", "", "PEM file of CA certificates to trust for the intake, besides the system's")
-	once := fs.Bool("once", false, "send what is due now and exit (0: nothing due is left, 1: some failed)")
+	once := fs.Bool("once", false, "send every pending application now, ignoring backoff, and exit (0: all sent, 1: some are still waiting or failed)")
 	timeout := fs.Duration("timeout", 60*time.Second, "time limit of one request")
 	concurrency := fs.Int("concurrency", 4, "applications in flight at once")
-	retention := fs.Duration("retention", storage.DefaultRetention, "keep personal data of sent applications this long (for reprints)")
+	retention := fs.Duration("retention", booth.DefaultRetention, "keep personal data of sent applications this long (for reprints)")
 	if !parseFlags(env, fs, args) {
 		return exitUsage
 	}
@@ -52,7 +53,7 @@ func runSync(ctx context.Context, env *cliEnv, args []string) int {
 	}
 	defer store.Close()
 	w := &upload.Worker{Store: store, Target: client, Concurrency: *concurrency, Retention: *retention,
-		Lease: max(5*time.Minute, 2**timeout), Log: slog.New(slog.NewTextHandler(env.stderr, nil))}
+		Lease: max(5*time.Minute, 2**timeout), Fatal: storage.IsFatal, Log: slog.New(slog.NewTextHandler(env.stderr, nil))}
 
 	var res upload.Result
 	if *once {
@@ -60,7 +61,8 @@ func runSync(ctx context.Context, env *cliEnv, args []string) int {
 			fmt.Fprintln(env.stderr, "idbooth sync:", err)
 			return exitUsage
 		}
-		res = w.Drain(ctx)
+		// An operator who runs it means now: applications waiting out a backoff go too.
+		res = w.SyncNow(ctx)
 		if _, err := store.Purge(ctx, *retention); err != nil {
 			fmt.Fprintln(env.stderr, "idbooth sync: purge:", err)
 		}
@@ -81,7 +83,7 @@ func runSync(ctx context.Context, env *cliEnv, args []string) int {
 	switch {
 	case res.Err != nil && !isSendError(res.Err):
 		return exitUsage // the queue itself failed
-	case *once && (res.Failed > 0 || res.Retried > 0 || st.Due > 0):
+	case *once && (res.Failed > 0 || res.Retried > 0 || st.Pending+st.Sending > 0):
 		return exitFailed
 	}
 	return exitOK

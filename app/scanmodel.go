@@ -3,6 +3,7 @@ package app
 import (
 	"time"
 
+	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/qr"
 )
 
@@ -21,9 +22,9 @@ const (
 // already validated.
 type scanOutcome struct {
 	ok       bool
-	id       string // the 23-digit application ID when ok
-	err      error  // why not, when !ok: a *qr.RejectError (its reason picks the message)
-	fromLive bool   // from the camera (repeats every frame while the code is held up)
+	id       booth.FormID // the 23-digit application ID when ok
+	err      error        // why not, when !ok: a *qr.RejectError (its reason picks the message)
+	fromLive bool         // from the camera (repeats every frame while the code is held up)
 }
 
 // Timing of the first screen.
@@ -110,5 +111,5 @@ func (m *scanModel) last4() string {
 	if m.state != scanRead {
 		return ""
 	}
-	return qr.Last4(m.last.id)
+	return m.last.id.Last4()
 }

@@ -165,7 +165,7 @@ func (s *scanScreen) showManualEntry() {
 	submit := func() {
 		o := outcomeOf(qr.ValidateTyped(entry.Text), false)
 		if !o.ok {
-			errText.Text = qr.Message(s.msgs.Lang(), o.err)
+			errText.Text = s.msgs.Error(o.err)
 			errText.Refresh()
 			return
 		}
@@ -210,7 +210,7 @@ func (s *scanScreen) render() {
 		s.againBtn.Show()
 		s.typeBtn.Hide()
 	case scanWrongCode:
-		s.message.Text, s.message.Color = qr.Message(m.Lang(), s.model.last.err), colorWarn
+		s.message.Text, s.message.Color = m.Error(s.model.last.err), colorWarn
 		s.detail.Text = m.T("ui.scan.hint")
 		s.guideStyle.store(guideWrong)
 		s.wantsFrames.Store(true)

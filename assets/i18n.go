@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/idbooth/idbooth/booth"
 )
 
 // Translations live in i18n/<lang>/<domain>.json, one flat object of key → text per file, so
@@ -121,3 +123,8 @@ func (c *Catalog) T(key string, args ...any) string {
 	}
 	return key
 }
+
+// Error is the message people see for err, in the catalog's language: what happened and what
+// to do next, never the cause (that is for operators' logs). Every domain error names its
+// message (booth.MessageKey); an error none claims gets a calm "please ask staff".
+func (c *Catalog) Error(err error) string { return c.T(booth.MessageKey(err)) }

@@ -41,7 +41,7 @@ func TestDemoFormIsReadWhileHeldUp(t *testing.T) {
 		res, found := live.Scan(context.Background(), frame)
 		ok := found && res.OK()
 		if found && res.OK() && res.ID != want {
-			t.Fatalf("at %d ms read %s, want the demo ID", ms, qr.Mask(res.ID))
+			t.Fatalf("at %d ms read %s, want the demo ID", ms, res.ID.Mask())
 		}
 		cycle := time.Duration(ms) * time.Millisecond
 		switch {

@@ -10,10 +10,12 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 	"gocv.io/x/gocv"
+
+	"github.com/idbooth/idbooth/booth"
 )
 
 // ErrNoQR means no QR code could be decoded in the image.
-var ErrNoQR = errors.New("no QR code decoded")
+var ErrNoQR = booth.NewKind("no QR code decoded", "qr.no_qr")
 
 var errClosed = errors.New("qr: Reader is closed")
 

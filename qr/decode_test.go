@@ -75,7 +75,7 @@ func TestDecodeFormFrames(t *testing.T) {
 		case perr != nil:
 			positives++
 			t.Errorf("%s: positive rejected: %v", name, perr)
-		case id != c.id:
+		case string(id) != c.id:
 			positives++
 			wrongID++
 			t.Errorf("%s: WRONG ID", name)
@@ -136,7 +136,7 @@ func TestLiveFormFrames(t *testing.T) {
 			switch {
 			case res.Raw != c.payload:
 				t.Errorf("%s: live decoded %q", filepath.Base(c.file), res.Raw)
-			case res.OK() && res.ID != c.id:
+			case res.OK() && string(res.ID) != c.id:
 				wrong++
 				t.Errorf("%s: live WRONG ID", filepath.Base(c.file))
 			case res.OK():

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/idbooth/idbooth/booth"
 )
 
 // fakeClock advances by step on every reading: the gap between two keys.
@@ -52,7 +54,7 @@ func TestKeyboardPerson(t *testing.T) {
 	// Full-width digits, an ideographic space and a long-vowel mark typed for a hyphen.
 	typeText(k, "００７０　７３０５ー３９０２ 5037 4060 955x")
 	k.Backspace()
-	if k.Digits() != IDLength {
+	if k.Digits() != booth.FormIDLength {
 		t.Fatalf("Digits = %d (text %q)", k.Digits(), k.Text())
 	}
 	if k.Text() != "0070 7305-3902 5037 4060 955" {
@@ -99,7 +101,7 @@ func TestValidateTyped(t *testing.T) {
 		" 1234-5678 9012　3456ー7890 123 ",
 		"123 45678901234567890123",
 	} {
-		if r := ValidateTyped(in); !r.OK() || r.ID != id {
+		if r := ValidateTyped(in); !r.OK() || string(r.ID) != id {
 			t.Errorf("ValidateTyped(%q) = %+v", in, r)
 		}
 	}

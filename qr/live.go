@@ -4,13 +4,15 @@ import (
 	"context"
 
 	"gocv.io/x/gocv"
+
+	"github.com/idbooth/idbooth/booth"
 )
 
 // A Result is one QR code read and validated.
 type Result struct {
-	Raw string // the decoded text, whatever it is (never shown to a resident, never opened)
-	ID  string // the application ID when Err is nil
-	Err error  // a *RejectError when the code is not an application form's
+	Raw string       // the decoded text, whatever it is (never shown to a resident, never opened)
+	ID  booth.FormID // the application ID when Err is nil
+	Err error        // a *RejectError when the code is not an application form's
 }
 
 // OK reports whether the result is a valid application ID.

@@ -9,10 +9,9 @@ import (
 	"net/url"
 	"strings"
 	"unicode/utf8"
-)
 
-// IDLength is the number of digits of an application ID. The ID has no known check digit.
-const IDLength = 23
+	"github.com/idbooth/idbooth/booth"
+)
 
 // MaxPayloadLength is the longest payload (in bytes) considered at all. A real form QR holds
 // either the bare ID or a short URL; anything longer is some other code (a tracker link...).
@@ -52,6 +51,9 @@ func (e *RejectError) Error() string {
 	return string(e.Reason) + ": " + e.Detail
 }
 
+// MessageKey is the translation key of the resident's message (assets/i18n/*/qr.json).
+func (e *RejectError) MessageKey() string { return "qr." + string(e.Reason) }
+
 // Is lets errors.Is match any RejectError with the same Reason.
 func (e *RejectError) Is(target error) bool {
 	t, ok := target.(*RejectError)
@@ -75,7 +77,12 @@ func reject(r Reason, format string, args ...any) error {
 // payload is the 23 digits (single spaces or hyphens allowed between digit groups), or an https
 // URL with exactly one query value or path segment of exactly 23 digits. Leading and trailing
 // white space (a reader's CR/LF) is ignored. Errors are *RejectError. The URL is never opened.
-func ParsePayload(payload string) (string, error) {
+func ParsePayload(payload string) (booth.FormID, error) {
+	id, err := parsePayload(payload)
+	return booth.FormID(id), err
+}
+
+func parsePayload(payload string) (string, error) {
 	if len(payload) > MaxPayloadLength {
 		return "", reject(ReasonTooLong, "%d bytes (limit %d)", len(payload), MaxPayloadLength)
 	}
@@ -92,8 +99,8 @@ func ParsePayload(payload string) (string, error) {
 		}
 	}
 	if id, n, ok := groupedDigits(p); ok {
-		if n != IDLength {
-			return "", reject(ReasonWrongLength, "%d digits, want %d", n, IDLength)
+		if n != booth.FormIDLength {
+			return "", reject(ReasonWrongLength, "%d digits, want %d", n, booth.FormIDLength)
 		}
 		return id, nil
 	}
@@ -106,7 +113,7 @@ func ParsePayload(payload string) (string, error) {
 			return "", reject(ReasonNotHTTPS, "scheme %q", scheme)
 		}
 	}
-	return "", reject(ReasonNotForm, "neither %d digits nor an https URL", IDLength)
+	return "", reject(ReasonNotForm, "neither %d digits nor an https URL", booth.FormIDLength)
 }
 
 // groupedDigits reports whether s is ASCII digit groups separated by single spaces or hyphens,
@@ -183,23 +190,13 @@ func parseURL(p string) (string, error) {
 	}
 	switch len(found) {
 	case 0:
-		return "", reject(ReasonNoID, "no query value or path segment of %d digits", IDLength)
+		return "", reject(ReasonNoID, "no query value or path segment of %d digits", booth.FormIDLength)
 	case 1:
 		return found[0], nil
 	default:
-		return "", reject(ReasonAmbiguous, "%d values of %d digits", len(found), IDLength)
+		return "", reject(ReasonAmbiguous, "%d values of %d digits", len(found), booth.FormIDLength)
 	}
 }
 
 // isID reports whether s is exactly 23 ASCII digits.
-func isID(s string) bool {
-	if len(s) != IDLength {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
+func isID(s string) bool { return booth.FormID(s).Valid() }

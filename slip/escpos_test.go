@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/idbooth/idbooth/assets"
 	"github.com/idbooth/idbooth/internal/testsupport"
 	"github.com/idbooth/idbooth/slip/escpostest"
 )
@@ -91,7 +92,7 @@ func TestESCPOSPaperOutFailsBeforePrinting(t *testing.T) {
 	if n := len(fake.Jobs()); n != 0 {
 		t.Fatalf("%d receipts printed on an empty roll", n)
 	}
-	if msg := UserMessage(err, "en"); !strings.Contains(msg, "out of paper") || !strings.Contains(msg, "received") {
+	if msg := assets.Messages("en").Error(err); !strings.Contains(msg, "out of paper") || !strings.Contains(msg, "received") {
 		t.Errorf("resident's message %q", msg)
 	}
 

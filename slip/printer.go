@@ -2,7 +2,6 @@ package slip
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -10,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/idbooth/idbooth/assets"
+	"github.com/idbooth/idbooth/booth"
 )
 
 // A Printer prints slips: it renders the receipt in its own format (PDF for CUPS and files, a
@@ -22,19 +21,21 @@ type Printer interface {
 }
 
 // Kinds of print failure, for errors.Is; the error text says which printer and why.
+// Each names the message the resident sees (assets/i18n/*/slip.json), which always says the
+// application itself was received: printing happens after queueing.
 var (
 	// ErrUnavailable: the printer or CUPS cannot be reached (not running, no network, no device).
-	ErrUnavailable = errors.New("printer unavailable")
+	ErrUnavailable = booth.NewKind("printer unavailable", "slip.error.print_failed")
 	// ErrNotFound: CUPS has no such queue.
-	ErrNotFound = errors.New("no such printer")
+	ErrNotFound = booth.NewKind("no such printer", "slip.error.print_failed")
 	// ErrPaperOut: the printer reports that its paper ran out.
-	ErrPaperOut = errors.New("printer out of paper")
+	ErrPaperOut = booth.NewKind("printer out of paper", "slip.error.paper_out")
 	// ErrNotReady: the printer is stopped, offline or open and could not be brought back.
-	ErrNotReady = errors.New("printer not ready")
+	ErrNotReady = booth.NewKind("printer not ready", "slip.error.print_failed")
 	// ErrTimeout: the job did not finish in time; it was cancelled so it cannot print later.
-	ErrTimeout = errors.New("print timed out")
+	ErrTimeout = booth.NewKind("print timed out", "slip.error.print_failed")
 	// ErrJobFailed: CUPS aborted or cancelled the job.
-	ErrJobFailed = errors.New("print job failed")
+	ErrJobFailed = booth.NewKind("print job failed", "slip.error.print_failed")
 )
 
 // DefaultTimeout bounds one print, from connecting to the finished job.
@@ -125,15 +126,14 @@ func parseWidth(s string) (int, error) {
 	return n, nil
 }
 
-// UserMessage is what the resident is told when err kept their slip from printing, in lang.
-// Every message says the application itself was received: printing happens after queueing.
-func UserMessage(err error, lang string) string {
-	c := assets.Messages(lang)
-	switch {
-	case errors.Is(err, ErrPaperOut):
-		return c.T("slip.error.paper_out")
-	case errors.Is(err, ErrInvalidReceipt):
-		return c.T("slip.error.invalid")
-	}
-	return c.T("slip.error.print_failed")
+// BoothPrinter prints the booth's slips on a Printer, with the booth's status page: the
+// booth.SlipPrinter of a Submitter.
+type BoothPrinter struct {
+	Printer   Printer
+	StatusURL string
+}
+
+// PrintSlip prints r.
+func (b BoothPrinter) PrintSlip(ctx context.Context, r booth.Receipt) error {
+	return b.Printer.Print(ctx, Receipt{Receipt: r, StatusURL: b.StatusURL})
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/idbooth/idbooth/assets"
+	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/internal/testsupport"
 )
 
@@ -150,7 +151,7 @@ func TestPDFQRCodeDecodesWhenRasterised(t *testing.T) {
 
 func TestMailedCardSlipHasTheDeliveryNoteInstead(t *testing.T) {
 	r := sampleReceipt()
-	r.Channel, r.CardMailed = ChannelCounter, true
+	r.Channel, r.CardMailed = booth.ChannelCounter, true
 	text := popplerTool(t, "pdftotext", "-enc", "UTF-8", renderPDFFile(t, r, PaperA6), "-")
 	flat := strings.Join(strings.Fields(text), "")
 	ja, en := assets.Messages("ja"), assets.Messages("en")
@@ -190,11 +191,11 @@ func TestReceiptValidation(t *testing.T) {
 		if _, err := RenderPDF(r, PaperA6); !errors.Is(err, ErrInvalidReceipt) {
 			t.Errorf("%s: RenderPDF err = %v", name, err)
 		}
-		if msg := UserMessage(err, "ja"); msg != assets.Messages("ja").T("slip.error.invalid") {
+		if msg := assets.Messages("ja").Error(err); msg != assets.Messages("ja").T("slip.error.invalid") {
 			t.Errorf("%s: resident's message %q", name, msg)
 		}
 	}
-	if got := ok.MaskedFormID(); got != "***-****-****-****-****-4821" || strings.Count(got, "*")+4 != FormIDLength {
+	if got := ok.MaskedFormID(); got != "***-****-****-****-****-4821" || strings.Count(got, "*")+4 != booth.FormIDLength {
 		t.Errorf("masked ID %q", got)
 	}
 }

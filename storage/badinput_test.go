@@ -153,7 +153,7 @@ func TestDiskFull(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustAllReadable(t, s, stored)
-	if st := mustStats(t, s); st.Pending != len(stored) {
+	if st := storagetest.Stats(t, s); st.Pending != len(stored) {
 		t.Fatalf("the failed enqueue left a trace: %+v", st)
 	}
 	s.Close()

@@ -7,22 +7,33 @@ import (
 	"strings"
 
 	"github.com/mattn/go-sqlite3"
+
+	"github.com/idbooth/idbooth/booth"
 )
 
 // Error kinds. Every error the package returns wraps one of these (check with errors.Is) and
 // the underlying cause, so callers show a translated message for the kind and log the cause.
+//
+// Each kind names the message people see (assets/i18n/*/queue.json): what happened to their
+// application and what to do, never the cause.
 var (
-	ErrNotFound    = errors.New("no such application")
-	ErrExists      = errors.New("application already queued")
-	ErrInvalid     = errors.New("invalid application")
-	ErrPurged      = errors.New("personal data already purged (retention)")
-	ErrNoKey       = errors.New("encryption key missing")
-	ErrWrongKey    = errors.New("wrong encryption key")
-	ErrCorrupt     = errors.New("database file is corrupt or not a queue database")
-	ErrFull        = errors.New("storage full")
-	ErrBusy        = errors.New("database busy")
-	ErrUnavailable = errors.New("database unavailable")
+	ErrNotFound    = booth.NewKind("no such application", "queue.error.not_found")
+	ErrExists      = booth.NewKind("application already queued", "queue.error.unavailable")
+	ErrInvalid     = booth.NewKind("invalid application", "queue.error.invalid")
+	ErrPurged      = booth.NewKind("personal data already purged (retention)", "queue.error.not_found")
+	ErrNoKey       = booth.NewKind("encryption key missing", "queue.error.key")
+	ErrWrongKey    = booth.NewKind("wrong encryption key", "queue.error.key")
+	ErrCorrupt     = booth.NewKind("database file is corrupt or not a queue database", "queue.error.corrupt")
+	ErrFull        = booth.NewKind("storage full", "queue.error.full")
+	ErrBusy        = booth.NewKind("database busy", "queue.error.unavailable")
+	ErrUnavailable = booth.NewKind("database unavailable", "queue.error.unavailable")
 )
+
+// IsFatal reports whether err makes going on with this queue pointless until an operator acts
+// (a damaged file or the wrong key), as opposed to a passing failure (busy, full).
+func IsFatal(err error) bool {
+	return errors.Is(err, ErrCorrupt) || errors.Is(err, ErrWrongKey) || errors.Is(err, ErrNoKey)
+}
 
 // mapErr turns a database/sql or SQLite error into one of the package's kinds at the edge.
 // Errors already carrying a kind pass through with op prepended.
@@ -61,23 +72,4 @@ func mapErr(op string, err error) error {
 		}
 	}
 	return fmt.Errorf("storage: %s: %w: %w", op, kind, err)
-}
-
-// MessageKey is the translation key (assets/i18n/*/queue.json) of the message people see for
-// err: what happened to their application and what to do, never the cause.
-func MessageKey(err error) string {
-	switch {
-	case errors.Is(err, ErrFull):
-		return "queue.error.full"
-	case errors.Is(err, ErrNoKey), errors.Is(err, ErrWrongKey):
-		return "queue.error.key"
-	case errors.Is(err, ErrCorrupt):
-		return "queue.error.corrupt"
-	case errors.Is(err, ErrInvalid):
-		return "queue.error.invalid"
-	case errors.Is(err, ErrNotFound):
-		return "queue.error.not_found"
-	default:
-		return "queue.error.unavailable"
-	}
 }

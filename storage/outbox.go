@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/idbooth/idbooth/booth"
 )
 
 // SyncState is where an application is on its way to the intake server.
@@ -23,16 +25,10 @@ const (
 	StateFailed SyncState = "failed"
 )
 
-// Claimed is an application handed to a sync worker, with its attempt number (1 for the first).
-type Claimed struct {
-	*Application
-	Attempt int
-}
-
 // ClaimDue marks up to limit due entries as sending and returns them decrypted. The claim is a
 // lease: if the worker dies, the entry is due again after lease. Entries whose personal data
 // cannot be decrypted are marked failed (with the reason) rather than blocking the queue.
-func (s *Store) ClaimDue(ctx context.Context, limit int, lease time.Duration) ([]Claimed, error) {
+func (s *Store) ClaimDue(ctx context.Context, limit int, lease time.Duration) ([]booth.Claimed, error) {
 	now := s.nowMillis()
 	var uuids []string
 	var attempts []int
@@ -67,7 +63,7 @@ func (s *Store) ClaimDue(ctx context.Context, limit int, lease time.Duration) ([
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Claimed, 0, len(uuids))
+	out := make([]booth.Claimed, 0, len(uuids))
 	for i, u := range uuids {
 		a, err := s.Get(ctx, u)
 		if err != nil {
@@ -79,7 +75,7 @@ func (s *Store) ClaimDue(ctx context.Context, limit int, lease time.Duration) ([
 			}
 			continue
 		}
-		out = append(out, Claimed{Application: a, Attempt: attempts[i]})
+		out = append(out, booth.Claimed{Application: a, Attempt: attempts[i]})
 	}
 	return out, nil
 }
@@ -132,6 +128,28 @@ func (s *Store) ResetSending(ctx context.Context) (int, error) {
 	}
 	n, _ := res.RowsAffected()
 	return int(n), nil
+}
+
+// DueNow makes every pending entry due now, whatever its backoff: an operator asked to sync
+// now. Entries claimed by a running worker keep their lease.
+func (s *Store) DueNow(ctx context.Context) (int, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = ? WHERE state = 'pending' AND next_attempt_at > ?`,
+		s.nowMillis(), s.nowMillis())
+	if err != nil {
+		return 0, mapErr("due now", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// NextAttempt is the earliest next attempt of an entry not yet sent (zero when none waits).
+func (s *Store) NextAttempt(ctx context.Context) (time.Time, error) {
+	var next sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT MIN(next_attempt_at) FROM outbox WHERE state IN ('pending', 'sending')`).Scan(&next)
+	if err != nil {
+		return time.Time{}, mapErr("next attempt", err)
+	}
+	return fromMillis(next), nil
 }
 
 func (s *Store) setOutbox(ctx context.Context, op, uuid, q string, args ...any) error {
@@ -210,23 +228,23 @@ const (
 // Entry is an application's clear (non-personal) fields and its sync and slip state: what
 // `idbooth queue` and the operator screen may show.
 type Entry struct {
-	UUID          string    `json:"uuid"`
-	Receipt       string    `json:"receipt"`
-	MaskedFormID  string    `json:"masked_id"`
-	FormIDLast4   string    `json:"-"`
-	BoothID       string    `json:"booth_id"`
-	BoothName     string    `json:"booth_name,omitempty"`
-	Lang          string    `json:"lang"`
-	Channel       Channel   `json:"channel"`
-	CardMailed    bool      `json:"card_mailed"`
-	CreatedAt     time.Time `json:"created_at"`
-	State         SyncState `json:"state"`
-	Attempts      int       `json:"attempts"`
-	NextAttemptAt time.Time `json:"next_attempt,omitzero"`
-	LastError     string    `json:"last_error,omitempty"`
-	SentAt        time.Time `json:"sent_at,omitzero"`
-	Purged        bool      `json:"purged"`
-	Slip          Slip      `json:"slip"`
+	UUID          string        `json:"uuid"`
+	Receipt       string        `json:"receipt"`
+	MaskedFormID  string        `json:"masked_id"`
+	FormIDLast4   string        `json:"-"`
+	BoothID       string        `json:"booth_id"`
+	BoothName     string        `json:"booth_name,omitempty"`
+	Lang          string        `json:"lang"`
+	Channel       booth.Channel `json:"channel"`
+	CardMailed    bool          `json:"card_mailed"`
+	CreatedAt     time.Time     `json:"created_at"`
+	State         SyncState     `json:"state"`
+	Attempts      int           `json:"attempts"`
+	NextAttemptAt time.Time     `json:"next_attempt,omitzero"`
+	LastError     string        `json:"last_error,omitempty"`
+	SentAt        time.Time     `json:"sent_at,omitzero"`
+	Purged        bool          `json:"purged"`
+	Slip          Slip          `json:"slip"`
 }
 
 // Slip is the state of an application's confirmation slip.
@@ -251,8 +269,8 @@ func scanEntry(row scanner) (*Entry, error) {
 		&slipState, &e.Slip.LastError, &printed, &e.Slip.Reprints); err != nil {
 		return nil, err
 	}
-	e.Channel, e.State, e.Slip.State = Channel(channel), SyncState(state), SlipState(slipState)
-	e.MaskedFormID = MaskFormID(e.FormIDLast4)
+	e.Channel, e.State, e.Slip.State = booth.Channel(channel), SyncState(state), SlipState(slipState)
+	e.MaskedFormID = booth.MaskLast4(e.FormIDLast4)
 	e.CreatedAt, e.SentAt, e.Slip.PrintedAt = fromMillis(created), fromMillis(sent), fromMillis(printed)
 	e.Purged = purged.Valid
 	if e.State == StatePending || e.State == StateSending {

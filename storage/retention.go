@@ -6,9 +6,6 @@ import (
 	"time"
 )
 
-// DefaultRetention is how long personal data of sent applications is kept, for reprints.
-const DefaultRetention = 7 * 24 * time.Hour
-
 // Purge removes the personal data and photo of applications sent more than retention ago.
 // Their clear fields, states and counts remain for statistics and slip reprints. Pending and
 // failed applications are never purged: they have not reached the intake server.

@@ -2,38 +2,32 @@ package storage
 
 import (
 	"context"
-	"time"
+
+	"github.com/idbooth/idbooth/booth"
 )
 
-// SlipInfo is what the slip renderer needs for one application; it holds no personal data.
+// SlipInfo is an application's slip, ready for its next print, and how its printing went. It
+// holds no personal data.
 type SlipInfo struct {
-	UUID    string
-	Receipt string
-	// CreatedAt is when the resident confirmed the application.
-	CreatedAt time.Time
-	BoothID   string
-	BoothName string
-	// FormIDLast4 and MaskedFormID ("***-****-****-****-****-1234") identify the form on the slip.
-	FormIDLast4  string
-	MaskedFormID string
-	// Lang is the language the resident chose.
-	Lang    string
-	Channel Channel
-	// CardMailed: the card is mailed to the resident (counter, identity verified).
-	CardMailed bool
-	Slip       Slip
+	// Receipt is what the next print shows; its Reprint counts the prints before it.
+	Receipt booth.Receipt
+	Slip    Slip
 }
 
-// SlipInfo returns what a slip shows for the application uuid (ErrNotFound if unknown). It
-// stays available after retention purged the personal data, for reprints.
+// SlipInfo returns the slip of the application uuid (ErrNotFound if unknown). It stays available
+// after retention purged the personal data, for reprints.
 func (s *Store) SlipInfo(ctx context.Context, uuid string) (*SlipInfo, error) {
 	e, err := s.Entry(ctx, uuid)
 	if err != nil {
 		return nil, err
 	}
-	return &SlipInfo{UUID: e.UUID, Receipt: e.Receipt, CreatedAt: e.CreatedAt, BoothID: e.BoothID,
-		BoothName: e.BoothName, FormIDLast4: e.FormIDLast4, MaskedFormID: e.MaskedFormID, Lang: e.Lang,
-		Channel: e.Channel, CardMailed: e.CardMailed, Slip: e.Slip}, nil
+	r := booth.Receipt{Application: e.UUID, Number: e.Receipt, CreatedAt: e.CreatedAt, BoothID: e.BoothID,
+		BoothName: e.BoothName, FormIDLast4: e.FormIDLast4, Lang: e.Lang, Channel: e.Channel, CardMailed: e.CardMailed}
+	// The first print, then the reprints counted after it.
+	if !e.Slip.PrintedAt.IsZero() {
+		r.Reprint = e.Slip.Reprints + 1
+	}
+	return &SlipInfo{Receipt: r, Slip: e.Slip}, nil
 }
 
 // MarkSlipPrinted records a printed slip: the first print sets PrintedAt, later ones count as

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/storage"
 	"github.com/idbooth/idbooth/storage/storagetest"
 )
@@ -48,11 +49,11 @@ func TestEnqueueRoundTripAndEncryption(t *testing.T) {
 	s := openStore(t, dir, newClock())
 	a := storagetest.Application(42, smallPhoto)
 	a.Options.Email = "resident@example.jp"
-	a.PhotoCheck = storage.PhotoCheck{OK: false, Problems: []string{"shadow_on_background"}, OverrideReason: "soft shadow only"}
+	a.PhotoCheck = booth.PhotoCheck{OK: false, Problems: []string{"shadow_on_background"}, OverrideReason: "soft shadow only"}
 	if err := s.Enqueue(ctx, a); err != nil {
 		t.Fatal(err)
 	}
-	if !storage.ValidUUID(a.UUID) || len(a.Receipt) != 9 || a.CreatedAt.IsZero() {
+	if !booth.ValidUUID(a.UUID) || len(a.Receipt) != 9 || a.CreatedAt.IsZero() {
 		t.Fatalf("enqueue did not fill uuid/receipt/created: %+v", a)
 	}
 	got, err := s.Get(ctx, a.UUID)
@@ -62,7 +63,7 @@ func TestEnqueueRoundTripAndEncryption(t *testing.T) {
 	if got.FormID != a.FormID || got.BirthDate != a.BirthDate || got.Options != a.Options ||
 		!bytes.Equal(got.Photo, a.Photo) || got.PhotoCheck.OverrideReason != "soft shadow only" ||
 		got.PhotoCheck.Problems[0] != "shadow_on_background" || got.Receipt != a.Receipt ||
-		!got.CreatedAt.Equal(a.CreatedAt) || got.Channel != storage.ChannelBooth || got.Lang != "ja" {
+		!got.CreatedAt.Equal(a.CreatedAt) || got.Channel != booth.ChannelBooth || got.Lang != "ja" {
 		t.Fatalf("round trip:\n got %+v\nwant %+v", got, a)
 	}
 	if err := s.Enqueue(ctx, a); !errors.Is(err, storage.ErrExists) {
@@ -80,27 +81,30 @@ func TestEnqueueRoundTripAndEncryption(t *testing.T) {
 		b, _ := os.ReadFile(filepath.Join(dir, f))
 		all = append(all, b...)
 	}
-	for _, secret := range [][]byte{[]byte(a.FormID), []byte(a.BirthDate), []byte("resident@example"),
+	for _, secret := range [][]byte{[]byte(a.FormID), []byte(a.BirthDate.String()), []byte("resident@example"),
 		[]byte("soft shadow"), a.Photo[200:264]} {
 		if bytes.Contains(all, secret) {
 			t.Errorf("database holds %q in clear", secret)
 		}
 	}
-	if !bytes.Contains(all, []byte(a.Receipt)) || !bytes.Contains(all, []byte(a.FormID[19:])) {
+	if !bytes.Contains(all, []byte(a.Receipt)) || !bytes.Contains(all, []byte(a.FormID.Last4())) {
 		t.Error("receipt and last 4 digits should be stored in clear for lookup")
 	}
 }
 
 func TestEnqueueRejectsInvalid(t *testing.T) {
 	s := openStore(t, t.TempDir(), nil)
-	cases := map[string]func(a *storage.Application){
-		"short form ID":      func(a *storage.Application) { a.FormID = "123" },
-		"bad date":           func(a *storage.Application) { a.BirthDate = "1990-02-30x" },
-		"no photo":           func(a *storage.Application) { a.Photo = nil },
-		"booth mailing card": func(a *storage.Application) { a.CardMailed = true },
-		"unknown channel":    func(a *storage.Application) { a.Channel = "web" },
-		"upper-case uuid":    func(a *storage.Application) { a.UUID = strings.ToUpper(storage.NewUUID()) },
-		"no booth":           func(a *storage.Application) { a.BoothID = "" },
+	cases := map[string]func(a *booth.Application){
+		"short form ID":              func(a *booth.Application) { a.FormID = "123" },
+		"bad date":                   func(a *booth.Application) { a.BirthDate = booth.Date{Year: 1990, Month: 2, Day: 30} },
+		"future birth date":          func(a *booth.Application) { a.BirthDate = booth.Date{Year: 2100, Month: 1, Day: 1} },
+		"small photo":                func(a *booth.Application) { a.Photo = storagetest.Photo(480, 600, 0, 1) },
+		"flagged photo, no override": func(a *booth.Application) { a.PhotoCheck = booth.PhotoCheck{Problems: []string{"blurry"}} },
+		"no photo":                   func(a *booth.Application) { a.Photo = nil },
+		"booth mailing card":         func(a *booth.Application) { a.CardMailed = true },
+		"unknown channel":            func(a *booth.Application) { a.Channel = "web" },
+		"upper-case uuid":            func(a *booth.Application) { a.UUID = strings.ToUpper(booth.NewUUID()) },
+		"no booth":                   func(a *booth.Application) { a.BoothID = "" },
 	}
 	for name, mutate := range cases {
 		a := storagetest.Application(1, smallPhoto)
@@ -109,18 +113,9 @@ func TestEnqueueRejectsInvalid(t *testing.T) {
 			t.Errorf("%s: %v, want ErrInvalid", name, err)
 		}
 	}
-	if n := mustStats(t, s).Pending; n != 0 {
+	if n := storagetest.Stats(t, s).Pending; n != 0 {
 		t.Fatalf("%d invalid applications were queued", n)
 	}
-}
-
-func mustStats(t testing.TB, s *storage.Store) storage.Stats {
-	t.Helper()
-	st, err := s.Stats(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return st
 }
 
 func TestOutboxLifecycle(t *testing.T) {
@@ -155,7 +150,7 @@ func TestOutboxLifecycle(t *testing.T) {
 	if err := s.MarkFailed(ctx, uuids[2], "intake: 409 Conflict"); err != nil {
 		t.Fatal(err)
 	}
-	st := mustStats(t, s)
+	st := storagetest.Stats(t, s)
 	if st.Sent != 1 || st.Pending != 1 || st.Failed != 1 || st.Due != 0 || st.LastError != "intake: 409 Conflict" ||
 		!st.NextAttempt.Equal(c.Now().Add(29*time.Second)) || st.OldestUnsent.IsZero() {
 		t.Fatalf("stats %+v", st)
@@ -183,7 +178,7 @@ func TestOutboxLifecycle(t *testing.T) {
 	if err != nil || len(list) != 2 {
 		t.Fatalf("list pending: %d %v", len(list), err)
 	}
-	if err := s.MarkSent(ctx, storage.NewUUID()); !errors.Is(err, storage.ErrNotFound) {
+	if err := s.MarkSent(ctx, booth.NewUUID()); !errors.Is(err, storage.ErrNotFound) {
 		t.Fatalf("mark unknown: %v", err)
 	}
 	// MarkRetry after MarkSent (a late answer of a duplicate send) must not resurrect it.
@@ -198,7 +193,7 @@ func TestSlipState(t *testing.T) {
 	c := newClock()
 	s := openStore(t, t.TempDir(), c)
 	a := storagetest.Application(7, smallPhoto)
-	a.Channel, a.CardMailed, a.Lang = storage.ChannelCounter, true, "en"
+	a.Channel, a.CardMailed, a.Lang = booth.ChannelCounter, true, "en"
 	if err := s.Enqueue(ctx, a); err != nil {
 		t.Fatal(err)
 	}
@@ -206,9 +201,10 @@ func TestSlipState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.Receipt != a.Receipt || info.FormIDLast4 != a.FormID[19:] || info.MaskedFormID != "***-****-****-****-****-"+a.FormID[19:] ||
-		info.Lang != "en" || info.Channel != storage.ChannelCounter || !info.CardMailed || info.Slip.State != storage.SlipNotPrinted ||
-		info.BoothName != "Test booth" {
+	r := info.Receipt
+	if r.Number != a.Receipt || r.Application != a.UUID || r.FormIDLast4 != a.FormID.Last4() || r.MaskedFormID() != "***-****-****-****-****-"+a.FormID.Last4() ||
+		r.Lang != "en" || r.Channel != booth.ChannelCounter || !r.CardMailed || info.Slip.State != storage.SlipNotPrinted ||
+		r.BoothName != "Test booth" || r.Reprint != 0 {
 		t.Fatalf("slip info %+v", info)
 	}
 	if err := s.MarkSlipFailed(ctx, a.UUID, errors.New("printer out of paper")); err != nil {
@@ -223,13 +219,14 @@ func TestSlipState(t *testing.T) {
 	c.Add(time.Hour)
 	s.MarkSlipPrinted(ctx, a.UUID)
 	info, _ = s.SlipInfo(ctx, a.UUID)
-	if info.Slip.State != storage.SlipPrinted || info.Slip.Reprints != 1 || !info.Slip.PrintedAt.Equal(printedAt) || info.Slip.LastError != "" {
+	if info.Slip.State != storage.SlipPrinted || info.Slip.Reprints != 1 || !info.Slip.PrintedAt.Equal(printedAt) || info.Slip.LastError != "" ||
+		info.Receipt.Reprint != 2 {
 		t.Fatalf("after prints %+v", info.Slip)
 	}
-	if _, err := s.SlipInfo(ctx, storage.NewUUID()); !errors.Is(err, storage.ErrNotFound) {
+	if _, err := s.SlipInfo(ctx, booth.NewUUID()); !errors.Is(err, storage.ErrNotFound) {
 		t.Fatalf("unknown uuid: %v", err)
 	}
-	if err := s.MarkSlipPrinted(ctx, storage.NewUUID()); !errors.Is(err, storage.ErrNotFound) {
+	if err := s.MarkSlipPrinted(ctx, booth.NewUUID()); !errors.Is(err, storage.ErrNotFound) {
 		t.Fatalf("unknown uuid: %v", err)
 	}
 	byReceipt, err := s.List(ctx, storage.Filter{Receipt: a.Receipt})
@@ -243,7 +240,7 @@ func TestPurgeAfterRetention(t *testing.T) {
 	c := newClock()
 	s := openStore(t, t.TempDir(), c)
 	sent, pending := storagetest.Application(1, smallPhoto), storagetest.Application(2, smallPhoto)
-	for _, a := range []*storage.Application{sent, pending} {
+	for _, a := range []*booth.Application{sent, pending} {
 		if err := s.Enqueue(ctx, a); err != nil {
 			t.Fatal(err)
 		}
@@ -251,12 +248,12 @@ func TestPurgeAfterRetention(t *testing.T) {
 	s.ClaimDue(ctx, 2, time.Minute)
 	s.MarkSent(ctx, sent.UUID)
 	s.MarkRetry(ctx, pending.UUID, c.Now().Add(time.Hour), "intake unreachable")
-	c.Add(storage.DefaultRetention - time.Minute)
-	if n, _ := s.Purge(ctx, storage.DefaultRetention); n != 0 {
+	c.Add(booth.DefaultRetention - time.Minute)
+	if n, _ := s.Purge(ctx, booth.DefaultRetention); n != 0 {
 		t.Fatalf("purged %d before the window ended", n)
 	}
 	c.Add(2 * time.Minute)
-	if n, err := s.Purge(ctx, storage.DefaultRetention); n != 1 || err != nil {
+	if n, err := s.Purge(ctx, booth.DefaultRetention); n != 1 || err != nil {
 		t.Fatalf("purge: %d %v", n, err)
 	}
 	if _, err := s.Get(ctx, sent.UUID); !errors.Is(err, storage.ErrPurged) {
@@ -265,10 +262,10 @@ func TestPurgeAfterRetention(t *testing.T) {
 	if _, err := s.Get(ctx, pending.UUID); err != nil {
 		t.Fatalf("pending application must be kept: %v", err)
 	}
-	if info, err := s.SlipInfo(ctx, sent.UUID); err != nil || info.Receipt != sent.Receipt {
+	if info, err := s.SlipInfo(ctx, sent.UUID); err != nil || info.Receipt.Number != sent.Receipt {
 		t.Fatalf("slip info must survive the purge: %v", err)
 	}
-	if st := mustStats(t, s); st.Sent != 1 || st.Purged != 1 || st.Pending != 1 {
+	if st := storagetest.Stats(t, s); st.Sent != 1 || st.Purged != 1 || st.Pending != 1 {
 		t.Fatalf("stats after purge %+v", st)
 	}
 }

@@ -3,7 +3,6 @@ package upload_test
 import (
 	"context"
 	"net/http/httptest"
-	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -20,16 +19,7 @@ const testToken = "test-token-0123456789"
 // photo is a 600×800 JPEG of about 24 KB: within the upload spec.
 var photo = storagetest.Photo(600, 800, 0, 1)
 
-func openQueue(t testing.TB) *storage.Store {
-	t.Helper()
-	dir := t.TempDir()
-	s, err := storage.Open(context.Background(), storage.Config{Path: filepath.Join(dir, "q.db"), KeyFile: filepath.Join(dir, "q.key")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
+func openQueue(t testing.TB) *storage.Store { return storagetest.Open(t) }
 
 func enqueueN(t testing.TB, s *storage.Store, n int, jpeg []byte) []string {
 	t.Helper()
@@ -75,3 +65,5 @@ func checkNoGoroutineLeak(t *testing.T) {
 		}
 	})
 }
+
+func mustStats(t testing.TB, s *storage.Store) storage.Stats { return storagetest.Stats(t, s) }

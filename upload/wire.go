@@ -3,19 +3,15 @@
 package upload
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"image"
-	"image/color"
-	_ "image/jpeg" // the photo is a JPEG
 	"regexp"
-	"strings"
 	"time"
 
-	"github.com/idbooth/idbooth/storage"
+	"github.com/idbooth/idbooth/booth"
 )
 
 // The wire contract: PUT {base}/v1/applications/{uuid} with "Authorization: Bearer TOKEN" and
@@ -30,14 +26,6 @@ const (
 
 	StatusCreated = "created"
 	StatusExists  = "exists"
-)
-
-// Photo limits of the upload spec (DESIGN §1).
-const (
-	MinPhotoBytes = 20 * 1000
-	MaxPhotoBytes = 7 * 1000 * 1000
-	MinPhotoSide  = 480
-	MaxPhotoSide  = 6000
 )
 
 // Application is the JSON body of a PUT.
@@ -84,11 +72,11 @@ type ErrorAnswer struct {
 	Error string `json:"error"`
 }
 
-// FromStored makes the wire form of a queued application.
-func FromStored(a *storage.Application) *Application {
+// FromApplication makes the wire form of a queued application.
+func FromApplication(a *booth.Application) *Application {
 	sum := sha256.Sum256(a.Photo)
 	return &Application{
-		UUID: a.UUID, FormID: a.FormID, BirthDate: a.BirthDate,
+		UUID: a.UUID, FormID: string(a.FormID), BirthDate: a.BirthDate.String(),
 		Options: Options{ECertificate: a.Options.ECertificate, Braille: a.Options.Braille, Email: a.Options.Email},
 		Channel: string(a.Channel), CardMailed: a.CardMailed, BoothID: a.BoothID, Receipt: a.Receipt, Lang: a.Lang,
 		CreatedAt:  a.CreatedAt.UTC(),
@@ -118,80 +106,89 @@ type InvalidError struct {
 
 func (e *InvalidError) Error() string { return e.Code + ": " + e.Detail }
 
-var (
-	formIDPattern  = regexp.MustCompile(`^[0-9]{23}$`)
-	sha256Pattern  = regexp.MustCompile(`^[0-9a-f]{64}$`)
-	problemPattern = regexp.MustCompile(`^[a-z_]{1,40}$`)
-)
+var sha256Pattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
-// Validate checks a payload against the contract: IDs, dates, channel and the photo (JPEG,
-// RGB, 20 KB–7 MB, sides 480–6000 px, SHA-256 matching). It returns an *InvalidError.
+// wireCodes are the intake's refusal codes for the application rules (package booth); the
+// photo codes pass through unchanged.
+var wireCodes = map[booth.Code]string{
+	booth.UUIDInvalid:          "bad_uuid",
+	booth.FormIDInvalid:        "bad_form_id",
+	booth.BirthDateInvalid:     "bad_birth_date",
+	booth.BirthDateFuture:      "bad_birth_date",
+	booth.BirthDateImplausible: "bad_birth_date",
+	booth.ChannelInvalid:       "bad_channel",
+	booth.CardMailedNotCounter: "bad_channel",
+	booth.BoothInvalid:         "bad_booth",
+	booth.LangMissing:          "bad_lang",
+	booth.EmailInvalid:         "bad_email",
+	booth.PhotoCheckInvalid:    "bad_photo_check",
+	booth.OverrideReasonLong:   "bad_photo_check",
+	booth.PhotoRejected:        "bad_photo_check",
+	booth.PhotoMissing:         "photo_size",
+}
+
+// Validate checks a payload against the contract: the application's rules (booth.Validate,
+// judged on the day it was created) and the photo's SHA-256. It returns an *InvalidError.
 func (a *Application) Validate(pathUUID string) error {
 	bad := func(code, format string, args ...any) error {
 		return &InvalidError{Code: code, Detail: fmt.Sprintf(format, args...)}
 	}
 	switch {
-	case !storage.ValidUUID(a.UUID):
+	case !booth.ValidUUID(a.UUID):
 		return bad("bad_uuid", "uuid is not a lower-case UUID")
 	case pathUUID != "" && pathUUID != a.UUID:
 		return bad("uuid_mismatch", "uuid in the body differs from the one in the path")
-	case !formIDPattern.MatchString(a.FormID):
-		return bad("bad_form_id", "form_id is not 23 digits")
-	case a.Channel != string(storage.ChannelBooth) && a.Channel != string(storage.ChannelCounter):
-		return bad("bad_channel", "channel must be booth or counter")
-	case a.CardMailed && a.Channel != string(storage.ChannelCounter):
-		return bad("bad_channel", "only counter applications can have the card mailed")
-	case a.BoothID == "" || len(a.BoothID) > 100:
-		return bad("bad_booth", "booth_id missing or too long")
 	case a.CreatedAt.IsZero():
 		return bad("bad_created_at", "created_at missing")
-	case len(a.Options.Email) > 254 || (a.Options.Email != "" && !strings.Contains(a.Options.Email, "@")):
-		return bad("bad_email", "options.email is not an address")
-	case a.PhotoCheck.OverrideReason != "" && len(a.PhotoCheck.OverrideReason) > 500:
-		return bad("bad_photo_check", "override_reason longer than 500 bytes")
 	}
-	for _, p := range a.PhotoCheck.Problems {
-		if !problemPattern.MatchString(p) {
-			return bad("bad_photo_check", "problem code %q is not a code", p)
-		}
-	}
-	dob, err := time.Parse(time.DateOnly, a.BirthDate)
+	dob, err := booth.ParseDate(a.BirthDate)
 	if err != nil {
 		return bad("bad_birth_date", "birth_date is not a YYYY-MM-DD date")
 	}
-	if dob.After(a.CreatedAt) || dob.Year() < a.CreatedAt.Year()-130 {
-		return bad("bad_birth_date", "birth_date is not plausible")
+	app := &booth.Application{
+		UUID: a.UUID, FormID: booth.FormID(a.FormID), BirthDate: dob,
+		Options:    booth.Options{ECertificate: a.Options.ECertificate, Braille: a.Options.Braille, Email: a.Options.Email},
+		PhotoCheck: booth.PhotoCheck{OK: a.PhotoCheck.OK, Problems: a.PhotoCheck.Problems, OverrideReason: a.PhotoCheck.OverrideReason},
+		Photo:      a.PhotoJPEG, BoothID: a.BoothID, Lang: a.Lang, Channel: booth.Channel(a.Channel), CardMailed: a.CardMailed,
 	}
-	return ValidatePhoto(a.PhotoJPEG, a.PhotoSHA256)
+	// The photo's hash first: a photo damaged on the way is a transport error, not a bad photo.
+	if err := checkSHA256(a.PhotoJPEG, a.PhotoSHA256); err != nil {
+		return err
+	}
+	// A booth's clock may run a little ahead: judge the birth date on the day it was created.
+	if err := app.Validate(a.CreatedAt); err != nil {
+		var be *booth.Error
+		if !errors.As(err, &be) {
+			return bad("invalid", "%v", err)
+		}
+		code, ok := wireCodes[be.Code]
+		if !ok {
+			code = string(be.Code)
+		}
+		return &InvalidError{Code: code, Detail: be.Detail}
+	}
+	return nil
 }
 
 // ValidatePhoto checks a photo against the upload spec and its announced SHA-256.
 func ValidatePhoto(jpeg []byte, sha string) error {
-	bad := func(code, format string, args ...any) error {
-		return &InvalidError{Code: code, Detail: fmt.Sprintf(format, args...)}
+	if err := checkSHA256(jpeg, sha); err != nil {
+		return err
 	}
+	if err := booth.ValidatePhotoJPEG(jpeg); err != nil {
+		var be *booth.Error
+		errors.As(err, &be)
+		return &InvalidError{Code: string(be.Code), Detail: be.Detail}
+	}
+	return nil
+}
+
+func checkSHA256(jpeg []byte, sha string) error {
 	if !sha256Pattern.MatchString(sha) {
-		return bad("bad_photo_sha256", "photo_sha256 is not 64 lower-case hex digits")
+		return &InvalidError{Code: "bad_photo_sha256", Detail: "photo_sha256 is not 64 lower-case hex digits"}
 	}
 	if sum := sha256.Sum256(jpeg); hex.EncodeToString(sum[:]) != sha {
-		return bad("photo_sha256_mismatch", "photo does not match photo_sha256")
-	}
-	if len(jpeg) < MinPhotoBytes || len(jpeg) > MaxPhotoBytes {
-		return bad("photo_size", "photo is %d bytes, want %d–%d", len(jpeg), MinPhotoBytes, MaxPhotoBytes)
-	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(jpeg))
-	if err != nil || format != "jpeg" {
-		return bad("photo_not_jpeg", "photo is not a JPEG")
-	}
-	// A truncated upload decodes its header fine: the end-of-image marker must be there.
-	if !bytes.HasSuffix(bytes.TrimRight(jpeg, "\x00"), []byte{0xFF, 0xD9}) {
-		return bad("photo_truncated", "photo has no JPEG end-of-image marker")
-	}
-	if cfg.ColorModel != color.YCbCrModel {
-		return bad("photo_not_rgb", "photo is not a 3-channel (RGB) JPEG")
-	}
-	if cfg.Width < MinPhotoSide || cfg.Height < MinPhotoSide || cfg.Width > MaxPhotoSide || cfg.Height > MaxPhotoSide {
-		return bad("photo_dimensions", "photo is %d×%d px, want sides %d–%d", cfg.Width, cfg.Height, MinPhotoSide, MaxPhotoSide)
+		return &InvalidError{Code: "photo_sha256_mismatch", Detail: "photo does not match photo_sha256"}
 	}
 	return nil
 }

@@ -10,15 +10,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/idbooth/idbooth/storage"
+	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/storage/storagetest"
 	"github.com/idbooth/idbooth/upload"
 )
 
 func wireApp(jpegBytes []byte) *upload.Application {
 	a := storagetest.Application(5, jpegBytes)
-	a.UUID, a.Receipt, a.CreatedAt = storage.NewUUID(), "ABCD-EFGH", time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
-	return upload.FromStored(a)
+	a.UUID, a.Receipt, a.CreatedAt = booth.NewUUID(), "ABCD-EFGH", time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
+	return upload.FromApplication(a)
 }
 
 func grayJPEG(w, h int) []byte {
@@ -45,18 +45,20 @@ func TestValidate(t *testing.T) {
 		mutate func(*upload.Application)
 		code   string
 	}{
-		"22-digit form ID":  {func(a *upload.Application) { a.FormID = a.FormID[1:] }, "bad_form_id"},
-		"uuid mismatch":     {func(a *upload.Application) { a.UUID = storage.NewUUID() }, "uuid_mismatch"},
-		"future birth":      {func(a *upload.Application) { a.BirthDate = "2027-01-01" }, "bad_birth_date"},
-		"impossible date":   {func(a *upload.Application) { a.BirthDate = "1990-02-30" }, "bad_birth_date"},
-		"mailed from booth": {func(a *upload.Application) { a.CardMailed = true }, "bad_channel"},
-		"sha mismatch":      {func(a *upload.Application) { a.PhotoSHA256 = hex.EncodeToString(make([]byte, 32)) }, "photo_sha256_mismatch"},
-		"photo too small":   {withPhoto(storagetest.Photo(480, 600, 0, 1)[:0]), "photo_size"},
-		"small sides":       {withPhoto(storagetest.Photo(400, 460, 64, 1)), "photo_dimensions"},
-		"grey photo":        {withPhoto(grayJPEG(800, 1000)), "photo_not_rgb"},
-		"truncated":         {withPhoto(photo[:len(photo)-500]), "photo_truncated"},
-		"not a jpeg":        {withPhoto(bytes.Repeat([]byte("GIF89a"), 5000)), "photo_not_jpeg"},
-		"bad problem code":  {func(a *upload.Application) { a.PhotoCheck.Problems = []string{"<script>"} }, "bad_photo_check"},
+		"22-digit form ID":      {func(a *upload.Application) { a.FormID = a.FormID[1:] }, "bad_form_id"},
+		"uuid mismatch":         {func(a *upload.Application) { a.UUID = booth.NewUUID() }, "uuid_mismatch"},
+		"future birth":          {func(a *upload.Application) { a.BirthDate = "2027-01-01" }, "bad_birth_date"},
+		"flagged, no reason":    {func(a *upload.Application) { a.PhotoCheck.OK = false; a.PhotoCheck.Problems = []string{"blurry"} }, "bad_photo_check"},
+		"photo of 20,000 bytes": {withPhoto(padJPEG(storagetest.Photo(480, 600, 0, 1), 20000)), "photo_size"},
+		"impossible date":       {func(a *upload.Application) { a.BirthDate = "1990-02-30" }, "bad_birth_date"},
+		"mailed from booth":     {func(a *upload.Application) { a.CardMailed = true }, "bad_channel"},
+		"sha mismatch":          {func(a *upload.Application) { a.PhotoSHA256 = hex.EncodeToString(make([]byte, 32)) }, "photo_sha256_mismatch"},
+		"photo too small":       {withPhoto(storagetest.Photo(480, 600, 0, 1)[:0]), "photo_size"},
+		"small sides":           {withPhoto(storagetest.Photo(400, 460, 64, 1)), "photo_dimensions"},
+		"grey photo":            {withPhoto(grayJPEG(800, 1000)), "photo_not_rgb"},
+		"truncated":             {withPhoto(photo[:len(photo)-500]), "photo_truncated"},
+		"not a jpeg":            {withPhoto(bytes.Repeat([]byte("GIF89a"), 5000)), "photo_not_jpeg"},
+		"bad problem code":      {func(a *upload.Application) { a.PhotoCheck.Problems = []string{"<script>"} }, "bad_photo_check"},
 	}
 	for name, c := range cases {
 		a := wireApp(photo)
@@ -101,4 +103,17 @@ func TestBackoffFullJitterCapped(t *testing.T) {
 	if d := upload.DefaultBackoff.Delay(1 << 20); d > upload.DefaultBackoff.Cap {
 		t.Fatalf("huge attempt count: %v", d)
 	}
+}
+
+// padJPEG returns a copy of a JPEG cut or padded (with a comment segment) to n bytes... or as
+// close as a valid file allows: used to probe the size limits.
+func padJPEG(jpg []byte, n int) []byte {
+	if len(jpg) >= n {
+		return jpg[:n]
+	}
+	pad := n - len(jpg) - 4
+	out := append([]byte{}, jpg[:2]...)
+	out = append(out, 0xFF, 0xFE, byte((pad+2)>>8), byte(pad+2))
+	out = append(out, bytes.Repeat([]byte{' '}, pad)...)
+	return append(out, jpg[2:]...)
 }

@@ -2,18 +2,37 @@ package upload
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"sync"
 	"time"
 
-	"github.com/idbooth/idbooth/storage"
+	"github.com/idbooth/idbooth/booth"
 )
+
+// Outbox is the booth's queue as the worker sees it (storage.Store implements it). Keeping it
+// an interface keeps the intake server, which shares the wire format, free of the booth's
+// SQLite queue.
+type Outbox interface {
+	// ClaimDue leases up to limit due entries, decrypted, with their attempt numbers.
+	ClaimDue(ctx context.Context, limit int, lease time.Duration) ([]booth.Claimed, error)
+	MarkSent(ctx context.Context, uuid string) error
+	MarkRetry(ctx context.Context, uuid string, next time.Time, reason string) error
+	MarkFailed(ctx context.Context, uuid string, reason string) error
+	// ResetSending makes entries a crashed worker left claimed due now.
+	ResetSending(ctx context.Context) (int, error)
+	// DueNow makes every pending entry due now, whatever its backoff.
+	DueNow(ctx context.Context) (int, error)
+	// NextAttempt is the earliest next attempt of an unsent entry (zero when none waits).
+	NextAttempt(ctx context.Context) (time.Time, error)
+	// Purge removes personal data of entries sent more than retention ago.
+	Purge(ctx context.Context, retention time.Duration) (int, error)
+	Now() time.Time
+}
 
 // Worker sends due queue entries to a Target. Run it in the background of the kiosk; Drain
 // does one pass (idbooth sync --once). A Worker is safe for concurrent use.
 type Worker struct {
-	Store  *storage.Store
+	Store  Outbox
 	Target Target
 	// Backoff spaces retries of temporary failures. Default DefaultBackoff.
 	Backoff Backoff
@@ -26,8 +45,11 @@ type Worker struct {
 	// Poll is how often Run looks for work when nothing is scheduled. Default 1 minute.
 	Poll time.Duration
 	// Retention is how long personal data of sent applications is kept; Run purges older
-	// data. Default storage.DefaultRetention.
+	// data. Default booth.DefaultRetention.
 	Retention time.Duration
+	// Fatal tells errors of the Outbox that make going on pointless (a corrupt file, the wrong
+	// key: storage.IsFatal); Run returns them. Default: none.
+	Fatal func(error) bool
 	// Log receives one line per round and per failure, without personal data. Default: discard.
 	Log *slog.Logger
 
@@ -39,6 +61,7 @@ type Worker struct {
 
 type runState struct {
 	running     bool
+	lastResult  Result
 	lastRound   time.Time
 	lastSuccess time.Time
 	lastErr     string
@@ -73,7 +96,7 @@ func (w *Worker) init() {
 			w.Poll = time.Minute
 		}
 		if w.Retention <= 0 {
-			w.Retention = storage.DefaultRetention
+			w.Retention = booth.DefaultRetention
 		}
 		if w.Log == nil {
 			w.Log = slog.New(slog.DiscardHandler)
@@ -114,7 +137,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	downRounds := 0
 	for ctx.Err() == nil {
 		res := w.Drain(ctx)
-		if res.Err != nil && isStorageFatal(res.Err) {
+		if res.Err != nil && w.Fatal != nil && w.Fatal(res.Err) {
 			return res.Err
 		}
 		if res.IntakeDown {
@@ -136,8 +159,8 @@ func (w *Worker) Run(ctx context.Context) error {
 		if downRounds > 0 {
 			// The intake is failing: back off as a whole, not only entry by entry.
 			wait = min(wait, w.Backoff.Delay(downRounds))
-		} else if st, err := w.Store.Stats(ctx); err == nil && !st.NextAttempt.IsZero() {
-			wait = min(wait, max(st.NextAttempt.Sub(w.Store.Now()), 10*time.Millisecond))
+		} else if next, err := w.Store.NextAttempt(ctx); err == nil && !next.IsZero() {
+			wait = min(wait, max(next.Sub(w.Store.Now()), 10*time.Millisecond))
 		}
 		t := time.NewTimer(wait)
 		select {
@@ -148,10 +171,6 @@ func (w *Worker) Run(ctx context.Context) error {
 		t.Stop()
 	}
 	return nil
-}
-
-func isStorageFatal(err error) bool {
-	return errors.Is(err, storage.ErrCorrupt) || errors.Is(err, storage.ErrWrongKey) || errors.Is(err, storage.ErrNoKey)
 }
 
 // Drain sends every entry that is due now, Concurrency at a time, until none is due (entries
@@ -188,6 +207,8 @@ func (w *Worker) Drain(ctx context.Context) Result {
 	}
 	w.mu.Lock()
 	w.state.lastRound = time.Now()
+	w.state.lastResult = res
+	w.state.lastResult.Err = nil
 	if res.Sent > 0 {
 		w.state.lastSuccess = w.state.lastRound
 	}
@@ -202,7 +223,7 @@ func (w *Worker) Drain(ctx context.Context) Result {
 }
 
 // sendAll sends the claimed applications with at most Concurrency in flight and waits for all.
-func (w *Worker) sendAll(ctx context.Context, claimed []storage.Claimed) []error {
+func (w *Worker) sendAll(ctx context.Context, claimed []booth.Claimed) []error {
 	out := make([]error, len(claimed))
 	sem := make(chan struct{}, w.Concurrency)
 	var wg sync.WaitGroup
@@ -211,7 +232,7 @@ func (w *Worker) sendAll(ctx context.Context, claimed []storage.Claimed) []error
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			out[i] = w.Target.Put(ctx, FromStored(claimed[i].Application))
+			out[i] = w.Target.Put(ctx, FromApplication(claimed[i].Application))
 		}()
 	}
 	wg.Wait()
@@ -219,7 +240,7 @@ func (w *Worker) sendAll(ctx context.Context, claimed []storage.Claimed) []error
 }
 
 // settle records the outcome of one send in the queue.
-func (w *Worker) settle(ctx context.Context, c storage.Claimed, sendErr error, res *Result) error {
+func (w *Worker) settle(ctx context.Context, c booth.Claimed, sendErr error, res *Result) error {
 	// A cancelled context is shutdown, not the entry's failure: leave it for the next start.
 	if sendErr != nil && ctx.Err() != nil {
 		return w.Store.MarkRetry(context.WithoutCancel(ctx), c.UUID, w.Store.Now(), "sync stopped before the answer")
@@ -248,30 +269,34 @@ func (w *Worker) setRunning(r bool) {
 	w.mu.Unlock()
 }
 
-// Status is the sync state for the operator screen.
-type Status struct {
-	storage.Stats
-	// OldestUnsentAge is how long the oldest unsent application has waited.
-	OldestUnsentAge time.Duration `json:"oldest_unsent_age_ns"`
-	Running         bool          `json:"running"`
-	LastRound       time.Time     `json:"last_round,omitzero"`
-	// LastSuccess is when this worker last delivered an application (Stats.LastSent is the
-	// same from the queue, across restarts).
-	LastSuccess time.Time `json:"last_success,omitzero"`
-	WorkerError string    `json:"worker_error,omitempty"`
-	WorkerErrAt time.Time `json:"worker_error_at,omitzero"`
+// SyncNow sends every pending entry now, ignoring each one's backoff: an operator who asks
+// means now (`idbooth sync --once`, the operator screen's "sync now"). Like Drain, it stops
+// early when the intake fails; what was not sent is scheduled again with backoff.
+func (w *Worker) SyncNow(ctx context.Context) Result {
+	w.init()
+	if _, err := w.Store.DueNow(ctx); err != nil {
+		return Result{Err: err}
+	}
+	return w.Drain(ctx)
 }
 
-// Status reports the queue's counts and this worker's last round.
-func (w *Worker) Status(ctx context.Context) (Status, error) {
-	st, err := w.Store.Stats(ctx)
-	s := Status{Stats: st}
-	if !st.OldestUnsent.IsZero() {
-		s.OldestUnsentAge = time.Since(st.OldestUnsent)
-	}
+// Status is this worker's own state for the operator screen; the queue's counts come from the
+// queue itself.
+type Status struct {
+	Running   bool      `json:"running"`
+	LastRound time.Time `json:"last_round,omitzero"`
+	// LastResult counts what the last round did.
+	LastResult Result `json:"last_result"`
+	// LastSuccess is when this worker last delivered an application.
+	LastSuccess time.Time `json:"last_success,omitzero"`
+	LastError   string    `json:"last_error,omitempty"`
+	LastErrorAt time.Time `json:"last_error_at,omitzero"`
+}
+
+// Status reports this worker's last round.
+func (w *Worker) Status() Status {
 	w.mu.Lock()
-	s.Running, s.LastRound, s.LastSuccess = w.state.running, w.state.lastRound, w.state.lastSuccess
-	s.WorkerError, s.WorkerErrAt = w.state.lastErr, w.state.lastErrAt
-	w.mu.Unlock()
-	return s, err
+	defer w.mu.Unlock()
+	return Status{Running: w.state.running, LastRound: w.state.lastRound, LastResult: w.state.lastResult, LastSuccess: w.state.lastSuccess,
+		LastError: w.state.lastErr, LastErrorAt: w.state.lastErrAt}
 }

@@ -36,15 +36,15 @@ func TestDrainDeliversOnceAndResendIsIdempotent(t *testing.T) {
 	}
 	got, err := held.Get(ctx, uuids[3])
 	want, _ := q.Get(ctx, uuids[3])
-	if err != nil || got.FormID != want.FormID || got.BirthDate != want.BirthDate || string(got.PhotoJPEG) != string(want.Photo) {
+	if err != nil || got.FormID != string(want.FormID) || got.BirthDate != want.BirthDate.String() || string(got.PhotoJPEG) != string(want.Photo) {
 		t.Fatalf("intake holds other content: %v", err)
 	}
-	st, _ := w.Status(ctx)
-	if st.Sent != 25 || st.Pending != 0 || st.LastSent.IsZero() || st.LastSuccess.IsZero() {
-		t.Fatalf("status %+v", st)
+	if st, ws := mustStats(t, q), w.Status(); st.Sent != 25 || st.Pending != 0 || st.LastSent.IsZero() ||
+		ws.LastSuccess.IsZero() || ws.LastResult.Sent != 25 {
+		t.Fatalf("status %+v %+v", st, ws)
 	}
 	// The same application again (a resend after a lost answer) is "exists", not a second copy.
-	if err := newClient(t, srv.URL, testToken).Put(ctx, upload.FromStored(want)); err != nil {
+	if err := newClient(t, srv.URL, testToken).Put(ctx, upload.FromApplication(want)); err != nil {
 		t.Fatalf("resend: %v", err)
 	}
 	if n, _ := held.Count(ctx); n != 25 {
@@ -76,7 +76,7 @@ func TestConflictIsPermanentAndShown(t *testing.T) {
 	if e.State != storage.StateFailed || !strings.Contains(e.LastError, "409") {
 		t.Fatalf("conflict: %+v", e)
 	}
-	if got, _ := held.Get(ctx, a.UUID); got.FormID != a.FormID {
+	if got, _ := held.Get(ctx, a.UUID); got.FormID != string(a.FormID) {
 		t.Fatal("the conflicting application replaced the first")
 	}
 	if _, err := second.Get(ctx, a.UUID); err != nil {
@@ -227,9 +227,8 @@ func TestRunRecoversSendingAndStopsCleanly(t *testing.T) {
 	}
 	w.Trigger()
 	waitFor(t, func() bool { e, _ := q.Entry(ctx, a.UUID); return e.State == storage.StateSent })
-	st, _ := w.Status(ctx)
-	if !st.Running || st.Sent != 4 || st.Pending != 0 {
-		t.Fatalf("status while running: %+v", st)
+	if st, ws := mustStats(t, q), w.Status(); !ws.Running || st.Sent != 4 || st.Pending != 0 {
+		t.Fatalf("status while running: %+v %+v", st, ws)
 	}
 	cancel()
 	select {
@@ -256,5 +255,49 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("timed out")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// An outage leaves applications waiting out their backoff; "sync now" (the operator screen,
+// `idbooth sync --once`) sends every one of them at once when the intake is back.
+func TestSyncNowIgnoresBackoff(t *testing.T) {
+	ctx := context.Background()
+	st, err := intake.OpenStore(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var down atomic.Bool
+	real := (&intake.Server{Store: st, Token: testToken}).Handler()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() {
+			http.Error(w, "intake restarting", http.StatusServiceUnavailable)
+			return
+		}
+		real.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	q := openQueue(t)
+	enqueueN(t, q, 30, photo)
+	w := &upload.Worker{Store: q, Target: newClient(t, srv.URL, testToken), Concurrency: 2,
+		Backoff: upload.Backoff{Base: time.Hour, Cap: time.Hour}}
+
+	down.Store(true)
+	if res := w.Drain(ctx); !res.IntakeDown || res.Sent != 0 {
+		t.Fatalf("drain during the outage: %+v", res)
+	}
+	down.Store(false)
+	// A plain drain respects the backoff: the failed ones wait (up to an hour) ...
+	res := w.Drain(ctx)
+	if s := mustStats(t, q); s.Sent+res.Sent == 30 && s.Pending == 0 {
+		t.Fatal("the outage left nothing waiting: the test proves nothing")
+	}
+	// ... sync now does not.
+	res = w.SyncNow(ctx)
+	if s := mustStats(t, q); s.Sent != 30 || s.Pending != 0 || res.Err != nil {
+		t.Fatalf("after sync now: %+v, round %+v", s, res)
+	}
+	if n, _ := st.Count(ctx); n != 30 {
+		t.Fatalf("intake holds %d, want 30", n)
 	}
 }

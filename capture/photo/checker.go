@@ -20,7 +20,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/idbooth/idbooth/assets"
+	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/capture"
 	"github.com/idbooth/idbooth/capture/face"
 	"gocv.io/x/gocv"
@@ -28,8 +28,6 @@ import (
 
 // Options configure a Checker. The zero value is the product's default.
 type Options struct {
-	// Lang is the language of messages for the resident ("ja" by default, "en").
-	Lang string
 	// OutputWidth×OutputHeight is the size of the submitted JPEG (default 827×1063, 35×45 mm at
 	// 600 dpi). Both must lie within the upload limits (480–6000 px); the ratio is kept 35:45.
 	OutputWidth int
@@ -39,25 +37,17 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Upload limits for the photo file (DESIGN §1).
-const (
-	MinUploadBytes = 20 << 10
-	MaxUploadBytes = 7 << 20
-	MinUploadSide  = 480
-	MaxUploadSide  = 6000
-	DefaultWidth   = 827 // 35 mm at 600 dpi
-)
+// DefaultWidth is the width of the submitted JPEG: 35 mm at 600 dpi. The upload limits it must
+// meet are the application's rules (booth.MinPhotoBytes ...).
+const DefaultWidth = 827
 
 func (o Options) withDefaults() (Options, error) {
-	if o.Lang == "" {
-		o.Lang = assets.DefaultLanguage
-	}
 	if o.OutputWidth == 0 {
 		o.OutputWidth = DefaultWidth
 	}
-	if h := outputHeight(o.OutputWidth); o.OutputWidth < MinUploadSide || h > MaxUploadSide {
+	if h := outputHeight(o.OutputWidth); o.OutputWidth < booth.MinPhotoSide || h > booth.MaxPhotoSide {
 		return o, fmt.Errorf("photo: output width %d gives %dx%d, outside the upload limits %d–%d px",
-			o.OutputWidth, o.OutputWidth, h, MinUploadSide, MaxUploadSide)
+			o.OutputWidth, o.OutputWidth, h, booth.MinPhotoSide, booth.MaxPhotoSide)
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -74,8 +64,10 @@ func outputHeight(w int) int { return (w*45 + 17) / 35 }
 // A Problem is one reason a photo is refused.
 type Problem struct {
 	Code Code `json:"code"`
-	// Message tells the resident what to do, in the Checker's language.
-	Message string `json:"message"`
+	// Key and Args name the message that tells the resident what to do (assets/i18n/*/photo.json):
+	// the UI and the CLI translate it in the resident's current language.
+	Key  string `json:"-"`
+	Args []any  `json:"-"`
 	// Detail is the precise finding for operators (values and limits; no personal data).
 	Detail string `json:"-"`
 }
@@ -141,7 +133,6 @@ func (r *Result) Codes() []Code {
 type Checker struct {
 	mu       sync.Mutex
 	opts     Options
-	msgs     *assets.Catalog
 	detector *face.Detector
 	measures []Measure
 	guide    *guide
@@ -157,7 +148,7 @@ func NewChecker(opts Options) (*Checker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("photo: %w", err)
 	}
-	c := &Checker{opts: opts, msgs: assets.Messages(opts.Lang), detector: det, measures: stillMeasures()}
+	c := &Checker{opts: opts, detector: det, measures: stillMeasures()}
 	c.guide = newGuide(c)
 	return c, nil
 }
@@ -225,7 +216,7 @@ func (c *Checker) CheckStill(img gocv.Mat) (*Result, error) {
 }
 
 func (c *Checker) notAnImage(key, detail string) *Result {
-	return &Result{Problems: []Problem{{Code: NotAnImage, Message: c.msgs.T(key), Detail: detail}}}
+	return &Result{Problems: []Problem{{Code: NotAnImage, Key: key, Detail: detail}}}
 }
 
 func (c *Checker) check(img gocv.Mat, info *capture.ImageInfo) (*Result, error) {
@@ -251,7 +242,7 @@ func (c *Checker) check(img gocv.Mat, info *capture.ImageInfo) (*Result, error) 
 		mm.Name = m.Name()
 		res.Measurements = append(res.Measurements, mm)
 		if mm.Failed {
-			res.Problems = append(res.Problems, Problem{Code: mm.Code, Message: c.msgs.T(mm.Key, mm.Args...), Detail: mm.Detail})
+			res.Problems = append(res.Problems, Problem{Code: mm.Code, Key: mm.Key, Args: mm.Args, Detail: mm.Detail})
 		}
 	}
 	sort.SliceStable(res.Problems, func(i, j int) bool { return priority(res.Problems[i].Code) < priority(res.Problems[j].Code) })

@@ -6,6 +6,8 @@ import (
 	"image/color"
 
 	"gocv.io/x/gocv"
+
+	"github.com/idbooth/idbooth/booth"
 )
 
 // JPEG quality: start high (the photo is examined by people) and step down only when the file
@@ -52,13 +54,13 @@ func encodeJPEG(img gocv.Mat) ([]byte, error) {
 		data := append([]byte(nil), buf.GetBytes()...)
 		buf.Close()
 		switch {
-		case len(data) > MaxUploadBytes && q > jpegMinQuality:
+		case len(data) > booth.MaxPhotoBytes && q > jpegMinQuality:
 			q = max(jpegMinQuality, q-10)
-		case len(data) < MinUploadBytes && q < 100:
+		case len(data) < booth.MinPhotoBytes && q < 100:
 			q = min(100, q+4)
-		case len(data) > MaxUploadBytes || len(data) < MinUploadBytes:
+		case len(data) > booth.MaxPhotoBytes || len(data) < booth.MinPhotoBytes:
 			return nil, fmt.Errorf("photo: the crop encodes to %d bytes, outside %d–%d even at quality %d",
-				len(data), MinUploadBytes, MaxUploadBytes, q)
+				len(data), booth.MinPhotoBytes, booth.MaxPhotoBytes, q)
 		default:
 			return data, nil
 		}

@@ -36,13 +36,14 @@ const (
 // A Hint is the single most useful instruction for the current preview frame.
 type Hint struct {
 	Code HintCode `json:"code"`
-	// Message is the instruction in the Checker's language.
-	Message string `json:"message"`
 	// Ready is true when the framing is good enough to take the still.
 	Ready bool `json:"ready"`
 	// Face is the tracked face box in frame pixels (empty when none), to draw a guide.
 	Face image.Rectangle `json:"face"`
 }
+
+// MessageKey is the translation key of the hint (assets/i18n/*/photo.json).
+func (h Hint) MessageKey() string { return "photo.hint." + string(h.Code) }
 
 // Live guidance settings. A hint is shown only once it has won most of the recent frames, and
 // stays at least minHold, so the message does not flicker while the person moves.
@@ -102,7 +103,7 @@ func (c *Checker) ResetGuide() {
 }
 
 func (c *Checker) hint(code HintCode, box image.Rectangle) Hint {
-	return Hint{Code: code, Message: c.msgs.T("photo.hint." + string(code)), Ready: code == HintReady, Face: box}
+	return Hint{Code: code, Ready: code == HintReady, Face: box}
 }
 
 // analyse finds the hint this frame asks for, without smoothing.

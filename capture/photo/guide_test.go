@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/idbooth/idbooth/assets"
 	"github.com/idbooth/idbooth/capture/photo"
 	"gocv.io/x/gocv"
 )
@@ -16,7 +17,7 @@ func TestGuideHints(t *testing.T) {
 	const crown, chin, face = 216.8, 810.8, 960.0
 	head, mid := chin-crown, (crown+chin)/2
 	now := time.Unix(0, 0)
-	c := newChecker(t, photo.Options{Lang: "en", Now: func() time.Time { return now }})
+	c := newChecker(t, photo.Options{Now: func() time.Time { return now }})
 	cases := []struct {
 		name string
 		img  gocv.Mat
@@ -41,7 +42,7 @@ func TestGuideHints(t *testing.T) {
 			now = now.Add(40 * time.Millisecond)
 			h = c.Guide(preview)
 		}
-		if h.Code != tc.want || h.Message == "" || h.Ready != (tc.want == photo.HintReady) {
+		if h.Code != tc.want || !assets.Messages("en").Has(h.MessageKey()) || h.Ready != (tc.want == photo.HintReady) {
 			t.Errorf("%s: hint %+v, want %s", tc.name, h, tc.want)
 		}
 		preview.Close()
@@ -62,7 +63,7 @@ func TestGuideIsSteady(t *testing.T) {
 	blank := gocv.NewMatWithSize(720, 1280, gocv.MatTypeCV8UC3)
 	defer blank.Close()
 	now := time.Unix(0, 0)
-	c := newChecker(t, photo.Options{Lang: "en", Now: func() time.Time { return now }})
+	c := newChecker(t, photo.Options{Now: func() time.Time { return now }})
 	step := func(m gocv.Mat) photo.HintCode {
 		now = now.Add(40 * time.Millisecond)
 		return c.Guide(m).Code

@@ -16,7 +16,7 @@ import (
 func TestLabelledFaces(t *testing.T) {
 	dir := sharedDir(t)
 	labels := readLabels(t, dir)
-	c := newChecker(t, photo.Options{Lang: "en"})
+	c := newChecker(t, photo.Options{})
 	var tp, tn, fp, fn, rejects, reasonRight int
 	var misses []string
 	for _, l := range labels {

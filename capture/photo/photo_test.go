@@ -12,8 +12,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/idbooth/idbooth/assets"
+	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/capture/photo"
 	"github.com/idbooth/idbooth/internal/testsupport"
 	"gocv.io/x/gocv"
@@ -32,7 +35,7 @@ func newChecker(t testing.TB, opts photo.Options) *photo.Checker {
 // A compliant camera frame is accepted, and its JPEG is the 35:45 crop within the upload spec.
 func TestAcceptedFrameGivesUploadableCrop(t *testing.T) {
 	dir := sharedDir(t)
-	c := newChecker(t, photo.Options{Lang: "en"})
+	c := newChecker(t, photo.Options{})
 	r, err := c.CheckFile(filepath.Join(dir, "faces", "f021.jpg"))
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +52,7 @@ func TestAcceptedFrameGivesUploadableCrop(t *testing.T) {
 	if ratio := float64(r.Crop.Dx()) / float64(r.Crop.Dy()); ratio < 34.5/45 || ratio > 35.5/45 {
 		t.Errorf("crop %v is not 35:45 (%.3f)", r.Crop, ratio)
 	}
-	if len(r.JPEG) < photo.MinUploadBytes || len(r.JPEG) > photo.MaxUploadBytes {
+	if len(r.JPEG) < booth.MinPhotoBytes || len(r.JPEG) > booth.MaxPhotoBytes {
 		t.Fatalf("JPEG of %d bytes outside the upload limits", len(r.JPEG))
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(r.JPEG))
@@ -63,7 +66,7 @@ func TestAcceptedFrameGivesUploadableCrop(t *testing.T) {
 
 // Every kind of bad input gives not_an_image with a precise detail, never a crash.
 func TestBadInputsAreNotAnImage(t *testing.T) {
-	c := newChecker(t, photo.Options{Lang: "en"})
+	c := newChecker(t, photo.Options{})
 	tmp := t.TempDir()
 	goodJPEG := encodeJPEG(t, image.NewRGBA(image.Rect(0, 0, 64, 48)))
 	cases := map[string][]byte{
@@ -89,7 +92,7 @@ func TestBadInputsAreNotAnImage(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: error %v, want a not_an_image result", name, err)
 		}
-		if r.OK || len(r.Problems) != 1 || r.Problems[0].Code != photo.NotAnImage || r.Problems[0].Detail == "" || r.Problems[0].Message == "" {
+		if r.OK || len(r.Problems) != 1 || r.Problems[0].Code != photo.NotAnImage || r.Problems[0].Detail == "" || !assets.Messages("en").Has(r.Problems[0].Key) {
 			t.Errorf("%s: %+v, want one not_an_image problem with a message and detail", name, r.Problems)
 		}
 	}
@@ -105,7 +108,7 @@ func TestBadInputsAreNotAnImage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Problems) != 1 || r.Problems[0].Code != photo.NotAnImage || !bytes.Contains([]byte(r.Problems[0].Message), []byte("CMYK")) {
+	if len(r.Problems) != 1 || r.Problems[0].Code != photo.NotAnImage || !strings.Contains(assets.Messages("en").T(r.Problems[0].Key), "CMYK") {
 		t.Errorf("CMYK JPEG: %+v, want not_an_image saying CMYK", r.Problems)
 	}
 }

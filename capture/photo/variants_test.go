@@ -40,7 +40,7 @@ func TestSyntheticVariants(t *testing.T) {
 		crown, chin, face float64 // from labels.tsv
 	}
 	sources := []source{{"f021.jpg", 216.8, 810.8, 960}, {"f074.jpg", 269.5, 863.5, 960}}
-	c := newChecker(t, photo.Options{Lang: "en"})
+	c := newChecker(t, photo.Options{})
 	for _, src := range sources {
 		frame := loadFrame(t, src.file, 1920, 1080)
 		head := src.chin - src.crown

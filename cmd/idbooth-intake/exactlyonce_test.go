@@ -337,7 +337,7 @@ func TestExactlyOnceThroughFaults(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, err := held.Get(ctx, e.UUID)
-		if err != nil || got.ContentHash() != upload.FromStored(a).ContentHash() {
+		if err != nil || got.ContentHash() != upload.FromApplication(a).ContentHash() {
 			t.Fatalf("intake's copy of %s differs: %v", e.UUID, err)
 		}
 	}

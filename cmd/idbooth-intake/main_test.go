@@ -23,7 +23,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/idbooth/idbooth/storage"
+	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/storage/storagetest"
 	"github.com/idbooth/idbooth/upload"
 )
@@ -136,8 +136,8 @@ func TestServeTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := storagetest.Application(1, storagetest.Photo(600, 800, 0, 1))
-	a.UUID, a.Receipt, a.CreatedAt = storage.NewUUID(), "ABCD-EFGH", time.Now().UTC()
-	if err := client.Put(context.Background(), upload.FromStored(a)); err != nil {
+	a.UUID, a.Receipt, a.CreatedAt = booth.NewUUID(), "ABCD-EFGH", time.Now().UTC()
+	if err := client.Put(context.Background(), upload.FromApplication(a)); err != nil {
 		t.Fatal(err)
 	}
 	client.CloseIdle()

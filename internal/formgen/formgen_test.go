@@ -85,7 +85,7 @@ func TestFrameRoundTrip(t *testing.T) {
 				continue
 			}
 			id, err := qr.ParsePayload(text)
-			if text != p.payload || err != nil || id != p.id {
+			if text != p.payload || err != nil || string(id) != p.id {
 				t.Errorf("%s: decoded %q → %q, %v", name, text, id, err)
 				continue
 			}

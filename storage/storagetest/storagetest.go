@@ -1,15 +1,21 @@
-// Package storagetest makes test inputs for the queue: JPEG photos within the upload spec and
-// complete applications. Tests only; the photos are generated, not taken from ../shared.
+// Package storagetest makes test inputs for the queue: JPEG photos within the upload spec,
+// complete applications, and real queues in temporary directories. Tests only; the photos are
+// generated, not taken from ../shared.
 package storagetest
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"math/rand/v2"
+	"path/filepath"
+	"testing"
+	"time"
 
+	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/storage"
 )
 
@@ -37,19 +43,41 @@ func Photo(w, h, noise int, seed uint64) []byte {
 func clamp(v int) uint8 { return uint8(max(0, min(255, v))) }
 
 // FormID returns a distinct 23-digit form ID for i.
-func FormID(i int) string { return fmt.Sprintf("1234%019d", i) }
+func FormID(i int) booth.FormID { return booth.FormID(fmt.Sprintf("1234%019d", i)) }
 
 // Application returns a valid booth application number i with photo.
-func Application(i int, photo []byte) *storage.Application {
-	return &storage.Application{
+func Application(i int, photo []byte) *booth.Application {
+	return &booth.Application{
 		FormID:     FormID(i),
-		BirthDate:  fmt.Sprintf("19%02d-%02d-%02d", 40+i%60, 1+i%12, 1+i%28),
-		Options:    storage.Options{ECertificate: i%2 == 0, Braille: i%7 == 0},
+		BirthDate:  booth.Date{Year: 1940 + i%60, Month: time.Month(1 + i%12), Day: 1 + i%28},
+		Options:    booth.Options{ECertificate: i%2 == 0, Braille: i%7 == 0},
 		Photo:      photo,
-		PhotoCheck: storage.PhotoCheck{OK: true},
+		PhotoCheck: booth.PhotoCheck{OK: true},
 		BoothID:    "booth-test-1",
 		BoothName:  "Test booth",
 		Lang:       "ja",
-		Channel:    storage.ChannelBooth,
+		Channel:    booth.ChannelBooth,
 	}
+}
+
+// Open opens a new queue in a temporary directory, closed when the test ends.
+func Open(t testing.TB) *storage.Store {
+	t.Helper()
+	dir := t.TempDir()
+	s, err := storage.Open(context.Background(), storage.Config{Path: filepath.Join(dir, "queue.db"), KeyFile: filepath.Join(dir, "queue.key")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// Stats returns the queue's counts or fails the test.
+func Stats(t testing.TB, s *storage.Store) storage.Stats {
+	t.Helper()
+	st, err := s.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }

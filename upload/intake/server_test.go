@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/idbooth/idbooth/storage"
+	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/storage/storagetest"
 	"github.com/idbooth/idbooth/upload"
 	"github.com/idbooth/idbooth/upload/intake"
@@ -23,8 +23,8 @@ func startServer(t *testing.T) (*httptest.Server, *intake.Store) { return intake
 
 func application(i int) *upload.Application {
 	a := storagetest.Application(i, storagetest.Photo(600, 800, 0, uint64(i)))
-	a.UUID, a.Receipt, a.CreatedAt = storage.NewUUID(), "ABCD-EFGH", time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
-	return upload.FromStored(a)
+	a.UUID, a.Receipt, a.CreatedAt = booth.NewUUID(), "ABCD-EFGH", time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
+	return upload.FromApplication(a)
 }
 
 // put sends body to /v1/applications/uuid and returns the status and the decoded answer code.
@@ -71,7 +71,7 @@ func TestServerAnswers(t *testing.T) {
 		{"not JSON", a.UUID, bearer, []byte("form_id=1"), 400, "bad_json"},
 		{"unknown field", a.UUID, bearer, unknownField, 400, "bad_json"},
 		{"too large", a.UUID, bearer, huge, 413, "too_large"},
-		{"path uuid differs", storage.NewUUID(), bearer, body, 400, "uuid_mismatch"},
+		{"path uuid differs", booth.NewUUID(), bearer, body, 400, "uuid_mismatch"},
 		{"created", a.UUID, bearer, body, 201, "created"},
 		{"again", a.UUID, bearer, body, 200, "exists"},
 		{"other content", a.UUID, bearer, otherBody, 409, "conflict"},
