@@ -1,0 +1,105 @@
+package flow
+
+import (
+	"github.com/idbooth/idbooth/booth"
+)
+
+// An Event is something the resident, staff, the camera or a finished job did. Screens and
+// the kiosk's workers send events; only the flow changes state.
+type Event interface{ event() }
+
+type (
+	// Next is the screen's primary action (Enter): Start, Next, Take photo, Use this photo,
+	// Agree and send, Done.
+	Next struct{}
+	// Back goes back one step (Escape), keeping what was entered.
+	Back struct{}
+	// Activity is a touch, a key or a face in front of the camera: someone is there.
+	Activity struct{}
+	// Tick lets time-outs run; the time is the flow's clock.
+	Tick struct{}
+
+	// SetLang changes the resident's language (any screen).
+	SetLang struct{ Lang string }
+	// Start begins a session in Lang ("" keeps the current language).
+	Start struct{ Lang string }
+
+	// FormRead is a reading of the form's QR code (camera or barcode reader) or a typed ID,
+	// already validated: ID when good, Err (a *qr.RejectError ...) when not.
+	FormRead struct {
+		ID         booth.FormID
+		Err        error
+		FromCamera bool
+	}
+	// ScanAgain forgets the ID read and scans again.
+	ScanAgain struct{}
+	// CameraDown and CameraUp report the camera.
+	CameraDown struct{}
+	CameraUp   struct{}
+
+	// Digit is a digit typed on the keypad or keyboard ('0'–'9'); Backspace deletes one.
+	Digit     struct{ D byte }
+	Backspace struct{}
+	// SetCalendar switches the date of birth between the Western calendar ("") and an era.
+	SetCalendar struct{ Era booth.Era }
+	// SetECertificate and SetBraille set the options.
+	SetECertificate struct{ Yes bool }
+	SetBraille      struct{ Yes bool }
+
+	// PhotoChecked is the still check's answer to the request Req.
+	PhotoChecked struct {
+		Req   int
+		Photo *Photo
+		Err   error
+	}
+	// Retake goes back to the live preview for another photo.
+	Retake struct{}
+	// CallStaff asks for staff's help with a refused photo (after booth.ResidentTries).
+	CallStaff struct{}
+	// StaffAccept is staff's reason for accepting the refused photo as it is.
+	StaffAccept struct{ Reason string }
+
+	// Submitted is the answer to the submission Req: the queued application and its slip, or
+	// why it could not be queued. SlipFile is where the slip went when printed to a PDF file.
+	Submitted struct {
+		Req      int
+		Result   *booth.Submitted
+		Err      error
+		SlipFile string
+	}
+	// PrintPhotoSheet asks for the ID-photo sheet of the application just sent.
+	PrintPhotoSheet struct{}
+
+	// Failure is anything unexpected: the flow goes to the failsafe state.
+	Failure struct{ Err error }
+
+	// OperatorRequest is the hidden gesture or key combination for operator mode.
+	OperatorRequest struct{}
+	// OperatorLeave leaves operator mode.
+	OperatorLeave struct{}
+)
+
+func (Next) event()            {}
+func (Back) event()            {}
+func (Activity) event()        {}
+func (Tick) event()            {}
+func (SetLang) event()         {}
+func (Start) event()           {}
+func (FormRead) event()        {}
+func (ScanAgain) event()       {}
+func (CameraDown) event()      {}
+func (CameraUp) event()        {}
+func (Digit) event()           {}
+func (Backspace) event()       {}
+func (SetCalendar) event()     {}
+func (SetECertificate) event() {}
+func (SetBraille) event()      {}
+func (PhotoChecked) event()    {}
+func (Retake) event()          {}
+func (CallStaff) event()       {}
+func (StaffAccept) event()     {}
+func (Submitted) event()       {}
+func (PrintPhotoSheet) event() {}
+func (Failure) event()         {}
+func (OperatorRequest) event() {}
+func (OperatorLeave) event()   {}
