@@ -3,17 +3,27 @@ package main
 import (
 	"context"
 	_ "embed"
+	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"github.com/BurntSushi/toml"
 
 	"github.com/idbooth/idbooth/app"
+	"github.com/idbooth/idbooth/app/pin"
 	"github.com/idbooth/idbooth/assets"
+	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/capture"
+	"github.com/idbooth/idbooth/config"
+	"github.com/idbooth/idbooth/slip"
+	"github.com/idbooth/idbooth/storage"
+	"github.com/idbooth/idbooth/upload"
 )
 
 // fyneAppToml is the app's metadata; `go build` (unlike `fyne package`) does not inject it.
@@ -28,42 +38,143 @@ func init() {
 	commands["kiosk"] = command{summary: "start the kiosk (the default when no command is given)", run: runKiosk}
 }
 
+// kioskFlags are the kiosk's settings; operator mode writes the ones it edits back to the
+// config file under the same names.
+type kioskFlags struct {
+	camera, boothID, boothName, languages, printer, statusURL string
+	intake, token, caFile, pinHash                            string
+	idle                                                      time.Duration
+	photoSheet, windowed                                      bool
+}
+
 func runKiosk(ctx context.Context, env *cliEnv, args []string) int {
-	fs, common := newFlagSet(env, "kiosk", "[--camera auto|demo|N|DIR|VIDEO] [--windowed]")
-	camera := fs.String("camera", "auto", "camera: auto (first webcam, else demo), demo, a V4L2 device number, a folder of images, or a video file")
-	windowed := fs.Bool("windowed", false, "run in a window instead of full screen (development)")
+	fs, common := newFlagSet(env, "kiosk", "[--camera auto|demo|N|DIR|VIDEO] [--printer NAME|pdf:DIR|none] [--intake URL --token T] [--windowed]")
+	var f kioskFlags
+	fs.StringVar(&f.camera, "camera", "auto", "camera: auto (first webcam, else demo), demo, a V4L2 device number, a folder of images, or a video file")
+	fs.BoolVar(&f.windowed, "windowed", false, "run in a window instead of full screen (development)")
+	fs.StringVar(&f.boothID, "booth", hostname(), "booth ID (on every application and slip)")
+	fs.StringVar(&f.boothName, "booth-name", "", "booth name printed on the slip")
+	fs.StringVar(&f.languages, "languages", strings.Join(assets.Offered, ","), "languages offered to residents, comma-separated")
+	fs.DurationVar(&f.idle, "idle-timeout", 60*time.Second, "without a touch for this long, ask \"are you still there?\", then wipe the session")
+	fs.BoolVar(&f.photoSheet, "photo-sheet", false, "offer the ID-photo sheet on the thank-you screen")
+	fs.StringVar(&f.printer, "printer", "", "slip printer: a CUPS queue, escpos://HOST:PORT, escpos:/dev/usb/lp0, pdf:DIR (PDF files), none; default pdf:<data dir>/slips")
+	fs.StringVar(&f.statusURL, "status-url", slip.DefaultStatusURL, "the status page the slip's QR code leads to")
+	fs.StringVar(&f.intake, "intake", "", "intake server URL: sync in the background (env IDBOOTH_INTAKE_URL); none: offline only")
+	fs.StringVar(&f.token, "token", "", "intake token (env IDBOOTH_INTAKE_TOKEN)")
+	fs.StringVar(&f.caFile, "ca", "", "PEM file of CA certificates to trust for the intake")
+	fs.StringVar(&f.pinHash, "operator-pin-hash", "", "argon2id hash of the operator PIN (set it with `idbooth pin`)")
 	if !parseFlags(env, fs, args) {
 		return exitUsage
 	}
+	fail := func(err error) int {
+		fmt.Fprintln(env.stderr, "idbooth:", err)
+		return exitUsage
+	}
+	startProfiler()
 	meta, err := appMetadata()
 	if err != nil {
-		fmt.Fprintln(env.stderr, "idbooth:", err)
-		return exitUsage
+		return fail(err)
 	}
-	src, err := capture.Open(*camera)
+	settings, err := f.settings(common.lang)
 	if err != nil {
-		fmt.Fprintln(env.stderr, "idbooth:", err)
-		return exitUsage
+		return fail(err)
 	}
-	slog.Info("kiosk starting", "camera", src.Name(), "windowed", *windowed)
+	lock, err := pin.NewLock(f.pinHash, nil)
+	if err != nil {
+		return fail(fmt.Errorf("--operator-pin-hash: %w", err))
+	}
+	if f.pinHash == "" {
+		slog.Warn("no operator PIN: operator mode and staff overrides are closed until one is set with `idbooth pin`")
+	}
+	store, err := storage.Open(ctx, storage.Config{Path: common.db, KeyFile: common.key})
+	if err != nil {
+		return fail(err)
+	}
+	defer store.Close()
+	printer, err := openKioskPrinter(f.printer, f.statusURL)
+	if err != nil {
+		return fail(err)
+	}
+	newSync := func(s app.Settings) (*upload.Worker, error) { return newSyncWorker(store, s, f.caFile) }
+	var worker *upload.Worker
+	if settings.IntakeURL != "" {
+		if worker, err = newSync(settings); err != nil {
+			return fail(err)
+		}
+	}
+	src, err := capture.Open(f.camera)
+	if err != nil {
+		return fail(err)
+	}
+	cfgFile := config.DefaultFile()
+	slog.Info("kiosk starting", "camera", src.Name(), "printer", printerName(printer), "intake", settings.IntakeURL != "",
+		"windowed", f.windowed)
 	err = app.Run(ctx, app.Options{
-		Source:   src,
-		Lang:     common.lang,
-		Windowed: *windowed,
-		Metadata: meta,
+		Source: src, Store: store, Printer: printer, Sync: worker, NewSync: newSync, PIN: lock,
+		SetPIN:       func(h string) error { return config.Update(cfgFile, map[string]string{"operator-pin-hash": h}) },
+		Settings:     settings,
+		SaveSettings: func(s app.Settings) error { return config.Update(cfgFile, settingsValues(s)) },
+		Windowed:     f.windowed, Metadata: meta,
 		Ready: func() {
 			// Operators and the start-up test read this line (budget: 2 s, DESIGN §3).
 			slog.Info("kiosk ready", "startup_ms", time.Since(processStart).Milliseconds())
-			// Start-up (parsing the 6 MB font, loading models) leaves ~25 MB of freed heap that
-			// the runtime would return only slowly; hand it back now, once.
+			// Start-up (parsing fonts, loading models) leaves freed heap that the runtime would
+			// return only slowly; hand it back now, once.
 			go func() { time.Sleep(2 * time.Second); debug.FreeOSMemory() }()
 		},
 	})
 	if err != nil {
-		fmt.Fprintln(env.stderr, "idbooth:", err)
-		return exitUsage
+		return fail(err)
 	}
 	return exitOK
+}
+
+func (f *kioskFlags) settings(lang string) (app.Settings, error) {
+	s := app.Settings{BoothID: f.boothID, BoothName: f.boothName, Lang: assets.Messages(lang).Lang(), IdleTimeout: f.idle,
+		PhotoSheet: f.photoSheet, IntakeURL: f.intake, IntakeToken: f.token, Camera: f.camera}
+	for _, l := range strings.Split(f.languages, ",") {
+		l = strings.ToLower(strings.TrimSpace(l))
+		if l == "" {
+			continue
+		}
+		if assets.Messages(l).Lang() != l {
+			return s, fmt.Errorf("--languages: %q is not offered (%s)", l, strings.Join(assets.Offered, ","))
+		}
+		s.Languages = append(s.Languages, l)
+	}
+	switch {
+	case len(s.Languages) == 0:
+		return s, errors.New("--languages: none")
+	case f.idle < 15*time.Second || f.idle > 10*time.Minute:
+		return s, errors.New("--idle-timeout: between 15s and 10m")
+	case f.boothID == "" || len(f.boothID) > booth.MaxBoothIDBytes:
+		return s, errors.New("--booth: 1 to 100 bytes")
+	case (f.intake == "") != (f.token == ""):
+		return s, errors.New("--intake and --token go together")
+	}
+	return s, nil
+}
+
+// settingsValues are the settings operator mode saves, under their flags' names.
+func settingsValues(s app.Settings) map[string]string {
+	return map[string]string{"booth": s.BoothID, "booth-name": s.BoothName, "languages": strings.Join(s.Languages, ","),
+		"idle-timeout": s.IdleTimeout.String(), "photo-sheet": fmt.Sprint(s.PhotoSheet), "intake": s.IntakeURL,
+		"token": s.IntakeToken, "camera": s.Camera}
+}
+
+func newSyncWorker(store *storage.Store, s app.Settings, caFile string) (*upload.Worker, error) {
+	client, err := upload.NewClient(upload.ClientConfig{URL: s.IntakeURL, Token: s.IntakeToken, CAFile: caFile})
+	if err != nil {
+		return nil, err
+	}
+	return &upload.Worker{Store: store, Target: client, Fatal: storage.IsFatal, Log: slog.Default()}, nil
+}
+
+func printerName(p app.Printing) string {
+	if p == nil {
+		return "none"
+	}
+	return p.String()
 }
 
 // appMetadata reads the embedded FyneApp.toml.
@@ -82,3 +193,6 @@ func appMetadata() (fyne.AppMetadata, error) {
 		Icon: fyne.NewStaticResource("icon.png", assets.Icon),
 	}, nil
 }
+
+var _ = filepath.Join
+var _ = os.Getenv

@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"sort"
+	"strings"
 	"syscall"
 
 	"github.com/idbooth/idbooth/config"
@@ -38,6 +39,7 @@ var commands = map[string]command{}
 
 // cliEnv is what a command may touch of the outside world, so tests can run commands in-process.
 type cliEnv struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	configFile     map[string]string
 }
@@ -84,16 +86,20 @@ func main() {
 func runWithSignals(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return runMain(ctx, args, os.Stdout, os.Stderr)
+	return runMainIO(ctx, args, os.Stdin, os.Stdout, os.Stderr)
 }
 
 func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runMainIO(ctx, args, strings.NewReader(""), stdout, stderr)
+}
+
+func runMainIO(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	file, err := config.ReadFile(config.DefaultFile())
 	if err != nil {
 		fmt.Fprintln(stderr, "idbooth:", err)
 		return exitUsage
 	}
-	env := &cliEnv{stdout: stdout, stderr: stderr, configFile: file}
+	env := &cliEnv{stdin: stdin, stdout: stdout, stderr: stderr, configFile: file}
 
 	name := "kiosk"
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {

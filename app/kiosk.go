@@ -1,156 +1,529 @@
-// Package app is the kiosk's Fyne user interface. It draws state kept in plain Go models and
-// uses the other packages (capture, qr, ...); nothing imports app.
+// Package app is the kiosk's Fyne user interface: it draws the application flow (app/flow) and
+// sends it what residents, staff and the camera do. Nothing imports app.
 package app
 
 import (
 	"context"
 	"errors"
+	"image"
 	"log/slog"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
-	"gocv.io/x/gocv"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
 
+	"github.com/idbooth/idbooth/app/flow"
+	"github.com/idbooth/idbooth/app/pin"
 	"github.com/idbooth/idbooth/assets"
+	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/capture"
+	"github.com/idbooth/idbooth/capture/photo"
 	"github.com/idbooth/idbooth/qr"
+	"github.com/idbooth/idbooth/storage"
+	"github.com/idbooth/idbooth/upload"
 )
 
-// Options configure the kiosk.
+// Settings are what the operator sets for the booth; operator mode edits them.
+type Settings struct {
+	BoothID, BoothName string
+	// Lang is the language the kiosk starts in; Languages those offered to residents.
+	Lang      string
+	Languages []string
+	// IdleTimeout: without a touch for this long, "are you still there?" (default 60 s).
+	IdleTimeout time.Duration
+	// PhotoSheet offers residents the ID-photo sheet on the thank-you screen.
+	PhotoSheet bool
+	// IntakeURL and IntakeToken: the operator's intake server ("" when none: offline).
+	IntakeURL, IntakeToken string
+	// Camera is the camera setting (capture.Open).
+	Camera string
+}
+
+// Printing is the booth's printer as the kiosk uses it.
+type Printing interface {
+	booth.SlipPrinter
+	// PrintPhotoSheet prints the ID-photo sheet of the application r.
+	PrintPhotoSheet(ctx context.Context, r booth.Receipt, photo image.Image) error
+	// SlipFile is where the slip of r went when the printer writes files ("" otherwise).
+	SlipFile(r booth.Receipt) string
+	// String names the printer for operators.
+	String() string
+}
+
+// Options are what the kiosk runs with. The caller (idbooth's kiosk command) opens them and
+// closes what it opened once Run returns, except Source, which the kiosk closes.
 type Options struct {
-	Source   capture.Source // the camera; the kiosk closes it when it ends
-	Lang     string         // the resident's language at start ("ja" unless the operator says otherwise)
-	Windowed bool           // a normal window for development instead of full screen
+	Source capture.Source
+	Store  *storage.Store
+	// Printer prints slips (nil: none).
+	Printer Printing
+	// Sync sends the queue to the intake (nil without an intake); the kiosk runs it.
+	Sync *upload.Worker
+	// NewSync makes a sync worker after the operator changed the intake settings (nil: the
+	// settings apply at the next start).
+	NewSync func(Settings) (*upload.Worker, error)
+	// PIN guards operator mode and staff overrides.
+	PIN *pin.Lock
+	// SetPIN stores a new operator PIN hash (nil: the PIN is changed with `idbooth pin`).
+	SetPIN   func(hash string) error
+	Settings Settings
+	// SaveSettings persists the operator's changes (nil: they last until the kiosk stops).
+	SaveSettings func(Settings) error
+	// OpenCamera opens a camera setting chosen in operator mode (default capture.Open).
+	OpenCamera func(spec string) (capture.Source, error)
+	// Now is the clock (tests); default time.Now.
+	Now func() time.Time
+	// Windowed runs in a 1280×800 window instead of full screen (development).
+	Windowed bool
 	Metadata fyne.AppMetadata
 	// Ready, when set, is called once the first screen is shown (tests and start-up timing).
 	Ready func()
+	Log   *slog.Logger
 }
-
-// frameInterval caps the preview at 25 fps: smooth for people, and it leaves CPU for the rest.
-const frameInterval = 40 * time.Millisecond
 
 // Run shows the kiosk and returns when the window is closed or ctx is cancelled.
 func Run(ctx context.Context, opt Options) error {
-	if opt.Source == nil {
-		return errors.New("app: a camera source is required")
+	if opt.Source == nil || opt.Store == nil {
+		return errors.New("app: a camera and a queue are required")
 	}
 	fyneapp.SetMetadata(opt.Metadata)
 	a := fyneapp.NewWithID(opt.Metadata.ID)
-	a.Settings().SetTheme(newKioskTheme())
-	w := a.NewWindow(assets.Messages(opt.Lang).T("ui.title"))
-	w.SetPadded(false)
-	if opt.Windowed {
-		w.Resize(fyne.NewSize(1280, 800))
-	} else {
-		w.SetFullScreen(true)
+	k, err := newKiosk(a, opt)
+	if err != nil {
+		return err
 	}
-
-	screen := newScanScreen(opt.Lang, time.Now)
-	w.SetContent(screen.content)
-	w.Canvas().SetOnTypedRune(screen.typedRune)
-	w.Canvas().SetOnTypedKey(screen.typedKey)
-
+	defer k.close()
+	if opt.Windowed {
+		k.win.Resize(fyne.NewSize(1280, 800))
+	} else {
+		k.win.SetFullScreen(true)
+	}
 	ctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() { defer wg.Done(); pumpFrames(ctx, opt.Source, screen) }()
-	go func() { defer wg.Done(); tick(ctx, screen) }()
+	k.start(ctx)
 	go func() { <-ctx.Done(); fyne.Do(a.Quit) }()
 	a.Lifecycle().SetOnStarted(func() {
 		if opt.Ready != nil {
 			opt.Ready()
 		}
 	})
-
-	w.ShowAndRun()
+	k.win.ShowAndRun()
 	cancel()
-	wg.Wait()
-	screen.wipe()
-	return opt.Source.Close()
+	k.stop()
+	return nil
 }
 
-// pumpFrames reads the camera, looks for the form QR and hands preview images to the screen.
-// It runs on its own goroutine; everything it changes on screen goes through fyne.Do.
-func pumpFrames(ctx context.Context, src capture.Source, s *scanScreen) {
-	frame := gocv.NewMat()
-	defer frame.Close()
-	reader := qr.NewLive()
-	defer reader.Close()
-	conv := newPreviewConverter()
-	defer conv.Close()
-	var down bool
-	next := time.Now()
-	for ctx.Err() == nil {
-		if wait := time.Until(next); wait > 0 {
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(wait):
-			}
-		}
-		next = time.Now().Add(frameInterval)
+// kiosk holds the window, the flow and the workers. Its methods run on the Fyne goroutine
+// unless they say otherwise.
+type kiosk struct {
+	opt      Options
+	app      fyne.App
+	win      fyne.Window
+	flow     *flow.Flow
+	checker  *photo.Checker
+	fx       *effects
+	camera   *camera
+	keyboard *qr.Keyboard // a barcode reader or a person typing the form ID
+	log      *slog.Logger
+	now      func() time.Time
 
-		if err := src.Read(&frame); err != nil {
-			if !down {
-				slog.Warn("camera stopped", "source", src.Name(), "err", err)
-				down = true
-				fyne.Do(s.cameraFailed)
-			}
-			// Give a replugged camera a moment, then try it again.
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(time.Second):
-			}
-			if err := src.Reopen(); err != nil {
-				slog.Debug("camera reopen failed", "source", src.Name(), "err", err)
-			}
-			continue
-		}
-		if down {
-			slog.Info("camera back", "source", src.Name())
-			down = false
-			fyne.Do(s.cameraOK)
-		}
-		var res qr.Result
-		found := false
-		if s.wantsFrames.Load() {
-			res, found = reader.Scan(ctx, frame)
-		}
-		img := conv.Convert(frame, s.guide())
-		fyne.Do(func() {
-			s.showPreview(img)
-			if found {
-				s.feed(outcomeOf(res, true))
-			}
-		})
+	msgs    *assets.Catalog
+	lang    string // the theme's language (its font)
+	scale   float32
+	shown   flow.State
+	version uint64
+
+	root    *fyne.Container
+	chrome  *chrome
+	screens map[flow.State]screen
+	idle    *idleOverlay
+
+	mu       sync.Mutex // guards sync for the operator's changes
+	sync     *upload.Worker
+	syncStop context.CancelFunc
+	wg       sync.WaitGroup
+	ctx      context.Context
+
+	gestureTaps []time.Time
+}
+
+// A screen draws one or more states of the flow.
+type screen interface {
+	content() fyne.CanvasObject
+	// render shows the flow's state in the current language.
+	render(k *kiosk)
+}
+
+func newKiosk(a fyne.App, opt Options) (*kiosk, error) {
+	if opt.Log == nil {
+		opt.Log = slog.Default()
 	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.OpenCamera == nil {
+		opt.OpenCamera = capture.Open
+	}
+	s := &opt.Settings
+	if s.Lang == "" {
+		s.Lang = assets.DefaultLanguage
+	}
+	if len(s.Languages) == 0 {
+		s.Languages = assets.Offered
+	}
+	checker, err := photo.NewChecker(photo.Options{Now: opt.Now, Logger: opt.Log})
+	if err != nil {
+		return nil, err
+	}
+	k := &kiosk{opt: opt, app: a, checker: checker, keyboard: qr.NewKeyboard(opt.Now), log: opt.Log, now: opt.Now,
+		sync: opt.Sync, scale: 1280.0 / 1920}
+	if opt.Windowed {
+		k.scale = scaleFor(1280, 800)
+	}
+	k.camera = newCamera(k, opt.Source)
+	k.fx = &effects{k: k}
+	k.flow = flow.New(k.flowConfig(), k.fx, pinAuth{opt.PIN})
+	k.lang = s.Lang
+	k.msgs = assets.Messages(s.Lang)
+	a.Settings().SetTheme(newKioskTheme(k.lang, k.scale))
+	k.win = a.NewWindow(k.msgs.T("ui.title"))
+	k.win.SetPadded(false)
+	k.build()
+	k.win.Canvas().SetOnTypedRune(k.typedRune)
+	k.win.Canvas().SetOnTypedKey(k.typedKey)
+	k.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierControl | fyne.KeyModifierAlt},
+		func(fyne.Shortcut) { k.send(flow.OperatorRequest{}) })
+	k.refresh()
+	return k, nil
 }
 
-// tick drives the screen's timeouts.
-func tick(ctx context.Context, s *scanScreen) {
-	t := time.NewTicker(500 * time.Millisecond)
+// flowConfig is the flow's configuration from the booth's settings.
+func (k *kiosk) flowConfig() flow.Config {
+	s := k.opt.Settings
+	return flow.Config{Now: k.now, Lang: s.Lang, Languages: s.Languages, BoothID: s.BoothID, BoothName: s.BoothName,
+		PhotoSheet: s.PhotoSheet && k.opt.Printer != nil, IdleAfter: s.IdleTimeout, Log: k.log}
+}
+
+// start runs the camera, the clock and the sync worker.
+func (k *kiosk) start(ctx context.Context) {
+	k.ctx = ctx
+	k.wg.Add(2)
+	go func() { defer k.wg.Done(); k.camera.run(ctx) }()
+	go func() { defer k.wg.Done(); k.tick(ctx) }()
+	k.startSync()
+}
+
+// stop waits for the workers after ctx was cancelled.
+func (k *kiosk) stop() {
+	k.mu.Lock()
+	if k.syncStop != nil {
+		k.syncStop()
+	}
+	k.mu.Unlock()
+	k.wg.Wait()
+	k.fx.wait()
+}
+
+func (k *kiosk) close() {
+	k.flow.Send(flow.EndSession{}) // nothing of a resident's session outlives the kiosk
+	k.checker.Close()
+	k.camera.close()
+}
+
+// startSync runs the sync worker, if there is an intake.
+func (k *kiosk) startSync() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.sync == nil || k.ctx == nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(k.ctx)
+	k.syncStop = cancel
+	w := k.sync
+	k.wg.Add(1)
+	go func() {
+		defer k.wg.Done()
+		if err := w.Run(ctx); err != nil {
+			k.log.Error("sync stopped", "err", err)
+		}
+	}()
+}
+
+func (k *kiosk) syncWorker() *upload.Worker {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.sync
+}
+
+// tick drives the flow's time-outs: four times a second, so the countdown keeps time.
+func (k *kiosk) tick(ctx context.Context) {
+	t := time.NewTicker(250 * time.Millisecond)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			fyne.Do(s.tick)
+			fyne.Do(func() { k.send(flow.Tick{}) })
 		}
 	}
 }
 
-// atomicGuide passes the guide colour from the UI goroutine to the frame pump.
-type atomicGuide struct{ v atomic.Value }
-
-func (g *atomicGuide) store(s guideStyle) { g.v.Store(s) }
-func (g *atomicGuide) load() guideStyle {
-	if s, ok := g.v.Load().(guideStyle); ok {
-		return s
-	}
-	return guideSearching
+// send hands the flow an event and redraws what changed.
+func (k *kiosk) send(ev flow.Event) {
+	k.flow.Send(ev)
+	k.refresh()
 }
+
+// refresh redraws after the flow changed: the screen of its state, in its language.
+func (k *kiosk) refresh() {
+	f := k.flow
+	lang := f.Session().Lang
+	if lang != k.lang {
+		k.setLanguage(lang)
+	}
+	if f.Version() == k.version && f.State() == k.shown && k.root != nil && k.msgs.Lang() == lang {
+		return
+	}
+	k.version = f.Version()
+	state := f.State()
+	if state == flow.Idle {
+		state = f.Resume()
+	}
+	scr := k.screens[state]
+	if state != k.shown {
+		k.shown = state
+		k.root.Objects = []fyne.CanvasObject{k.chrome.frame(scr.content())}
+		k.root.Refresh()
+		k.camera.setUse(state.Camera())
+	}
+	k.chrome.render(k, state)
+	scr.render(k)
+	k.idle.render(k)
+	if f.State() == flow.Idle || f.State() == flow.Checking {
+		k.keyboard.Clear()
+	}
+}
+
+// setLanguage switches the theme's font to lang's script and the texts to lang.
+func (k *kiosk) setLanguage(lang string) {
+	k.lang = lang
+	k.msgs = assets.Messages(lang)
+	k.app.Settings().SetTheme(newKioskTheme(lang, k.scale))
+	k.version = 0
+}
+
+// setScale adapts the type and targets to the window's size (once the window has one).
+func (k *kiosk) setScale(s fyne.Size) {
+	sc := scaleFor(s.Width*k.win.Canvas().Scale(), s.Height*k.win.Canvas().Scale())
+	if d := sc - k.scale; d > -0.02 && d < 0.02 {
+		return
+	}
+	k.scale = sc
+	k.app.Settings().SetTheme(newKioskTheme(k.lang, sc))
+}
+
+// build makes the window's widgets once; screens are redrawn, not rebuilt.
+func (k *kiosk) build() {
+	k.chrome = newChrome(k)
+	k.screens = map[flow.State]screen{}
+	attract := newAttractScreen(k)
+	k.screens[flow.Attract] = attract
+	k.screens[flow.Scan] = newScanScreen(k)
+	k.screens[flow.BirthDate] = newBirthScreen(k)
+	k.screens[flow.Options] = newOptionsScreen(k)
+	k.screens[flow.Instructions] = newInstructionsScreen(k)
+	live := newLiveScreen(k)
+	k.screens[flow.Live], k.screens[flow.Countdown], k.screens[flow.Checking] = live, live, live
+	k.screens[flow.Review] = newReviewScreen(k)
+	pinScreen := newPINScreen(k)
+	k.screens[flow.StaffPIN], k.screens[flow.OperatorPIN] = pinScreen, pinScreen
+	k.screens[flow.StaffReason] = newStaffReasonScreen(k)
+	k.screens[flow.Confirm] = newConfirmScreen(k)
+	k.screens[flow.Sending] = newSendingScreen(k)
+	k.screens[flow.Done] = newDoneScreen(k)
+	k.screens[flow.AskStaff] = newAskStaffScreen(k)
+	k.screens[flow.Operator] = newOperatorScreen(k)
+	k.idle = newIdleOverlay(k)
+	k.shown = -1
+	k.root = container.New(&watchSize{onResize: k.setScale})
+	k.win.SetContent(container.NewStack(k.root, k.idle.content))
+}
+
+// watchSize lays its one child out full size and reports size changes.
+type watchSize struct {
+	onResize func(fyne.Size)
+	last     fyne.Size
+}
+
+func (w *watchSize) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+	for _, o := range objs {
+		o.Resize(s)
+		o.Move(fyne.NewPos(0, 0))
+	}
+	if s != w.last && s.Width > 0 {
+		w.last = s
+		go fyne.Do(func() { w.onResize(s) }) // not during a layout pass
+	}
+}
+
+func (w *watchSize) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(0, 0) }
+
+// gesture counts taps on the title: five within three seconds open operator mode.
+func (k *kiosk) gesture() {
+	now := k.now()
+	taps := k.gestureTaps[:0]
+	for _, t := range k.gestureTaps {
+		if now.Sub(t) < 3*time.Second {
+			taps = append(taps, t)
+		}
+	}
+	k.gestureTaps = append(taps, now)
+	if len(k.gestureTaps) >= 5 {
+		k.gestureTaps = k.gestureTaps[:0]
+		k.send(flow.OperatorRequest{})
+	}
+}
+
+// pinAuth adapts the PIN lock to the flow (no lock: no PIN is set up).
+type pinAuth struct{ l *pin.Lock }
+
+func (p pinAuth) CheckPIN(s string) error {
+	if p.l == nil {
+		return pin.ErrNoPIN
+	}
+	return p.l.CheckPIN(s)
+}
+
+// chrome is what every screen shares: the title (the hidden gesture), the step indicator and
+// the language button at the top; Back at the bottom left and the primary action at the bottom
+// right, always in the same places.
+type chrome struct {
+	title   *canvas.Text
+	steps   *stepBar
+	lang    *tapButton
+	back    *tapButton
+	primary *tapButton
+	header  fyne.CanvasObject
+	footer  fyne.CanvasObject
+}
+
+func newChrome(k *kiosk) *chrome {
+	c := &chrome{}
+	c.title = canvas.NewText("", colorText)
+	c.steps = newStepBar(flow.Steps)
+	c.lang = newTapButton("", false, k.toAttractLanguages)
+	c.back = newTapButton("", false, func() { k.send(flow.Back{}) })
+	c.primary = newTapButton("", true, func() { k.send(flow.Next{}) })
+	c.primary.MinWidth = 420
+	title := container.NewStack(container.NewPadded(c.title), newTapArea(k.gesture))
+	c.header = container.NewPadded(container.NewBorder(nil, nil, title, c.lang, container.NewCenter(c.steps.content)))
+	c.footer = container.NewPadded(container.NewBorder(nil, nil, c.back, c.primary, layout.NewSpacer()))
+	return c
+}
+
+// frame puts a screen's content between the header and the footer.
+func (c *chrome) frame(body fyne.CanvasObject) fyne.CanvasObject {
+	bg := canvas.NewRectangle(colorPanel)
+	return container.NewBorder(container.NewStack(bg, c.header), c.footer, nil, nil, container.NewPadded(body))
+}
+
+// render sets the shared parts for state.
+func (c *chrome) render(k *kiosk, state flow.State) {
+	m := k.msgs
+	c.title.Text, c.title.TextSize = m.T("ui.title"), k.size(sizeBody)
+	c.title.Refresh()
+	step := state.Step()
+	if step > 0 {
+		var names []string
+		for i := 1; i <= flow.Steps; i++ {
+			names = append(names, m.T("ui.step."+string(rune('0'+i))))
+		}
+		c.steps.set(names, step)
+		c.steps.content.Show()
+	} else {
+		c.steps.content.Hide()
+	}
+	resident := step > 0 || state == flow.Attract
+	c.lang.set(m.T("ui.language"), true)
+	if resident && state != flow.Attract && len(k.opt.Settings.Languages) > 1 {
+		c.lang.Show()
+	} else {
+		c.lang.Hide()
+	}
+	back, primary, enabled := k.actions(state)
+	if back == "" {
+		c.back.Hide()
+	} else {
+		c.back.set(m.T(back), true)
+		c.back.Show()
+	}
+	if primary == "" {
+		c.primary.Hide()
+	} else {
+		c.primary.set(m.T(primary), enabled)
+		c.primary.Show()
+	}
+}
+
+// actions are the Back and primary buttons' texts of a state ("" hides one) and whether the
+// primary action can be taken now. The flow decides what they do: Escape and Enter send the
+// same events.
+func (k *kiosk) actions(state flow.State) (back, primary string, enabled bool) {
+	f := k.flow
+	s := f.Session()
+	switch state {
+	case flow.Attract:
+		return "", "ui.attract.start", true
+	case flow.Scan:
+		return "ui.back", "ui.next", f.ScanPhase() == flow.ScanRead
+	case flow.BirthDate, flow.Options:
+		return "ui.back", "ui.next", true
+	case flow.Instructions:
+		return "ui.back", "ui.instructions.go", true
+	case flow.Live:
+		return "ui.back", "ui.live.take", !f.CameraDown()
+	case flow.Countdown:
+		return "ui.back", "", false
+	case flow.Review:
+		if s.Photo != nil && s.Photo.OK {
+			return "ui.review.retake", "ui.review.use", true
+		}
+		return "ui.back", "ui.review.retake", true
+	case flow.StaffPIN, flow.OperatorPIN:
+		return "ui.back", "ui.next", f.PINLength() >= pin.MinLength
+	case flow.StaffReason:
+		return "ui.back", "", false
+	case flow.Confirm:
+		return "ui.back", "ui.confirm.send", true
+	case flow.Done:
+		return "", "ui.done.finish", true
+	case flow.AskStaff:
+		return "", "ui.ask_staff.restart", true
+	case flow.Operator:
+		return "", "", false
+	}
+	return "", "", false
+}
+
+func (k *kiosk) size(n fyne.ThemeSizeName) float32 { return sizes1080[n] * k.scale }
+
+// toAttractLanguages is the language button's action inside a session: the resident changes
+// language where they are (a small chooser over the screen).
+func (k *kiosk) toAttractLanguages() { k.idle.showLanguages(k) }
+
+// placeholder is an empty image for previews and photos that are not there (any more).
+var placeholder = image.NewRGBA(image.Rect(0, 0, 4, 3))
+
+// blankImage clears an image widget.
+func blankImage(img *canvas.Image) {
+	img.Image = placeholder
+	img.Refresh()
+}
+
+var _ = widget.NewLabel

@@ -56,17 +56,15 @@ func (p *previewConverter) Convert(frame gocv.Mat, guide guideStyle) *image.RGBA
 	return img
 }
 
-// guideStyle is how the framing guide is drawn: where to hold the form, and its colour for the
-// current state (neutral while searching, green when read, orange for a wrong code).
-type guideStyle struct {
-	show  bool
-	color color.RGBA
-}
+// guideStyle is the framing guide drawn over the preview: where to hold the form, or where the
+// face goes (turning green, and thicker, when the live hint says ready: not colour alone).
+type guideStyle int
 
-var (
-	guideSearching = guideStyle{show: true, color: color.RGBA{255, 255, 255, 255}}
-	guideRead      = guideStyle{show: true, color: color.RGBA{40, 180, 80, 255}}
-	guideWrong     = guideStyle{show: true, color: color.RGBA{240, 140, 0, 255}}
+const (
+	guideOff guideStyle = iota
+	guideForm
+	guideFace
+	guideFaceReady
 )
 
 // guideRect is the square in the middle of the preview where the QR code should be held.
@@ -76,24 +74,37 @@ func guideRect(w, h int) image.Rectangle {
 	return image.Rect(x0, y0, x0+side, y0+side)
 }
 
-// drawGuide draws the corner marks of the guide square.
+// faceOval is where a well-framed head, hair included, sits in the preview: about half the
+// frame's height (the live hint's "come closer" and "move back" bounds are 35% and 70%),
+// centred, a little above the middle.
+func faceOval(w, h int) (centre, axes image.Point) {
+	return image.Pt(w/2, h*43/100), image.Pt(h*21/100, h*27/100)
+}
+
+// drawGuide draws the guide; a dark edge under the colour keeps it visible on white paper.
 func drawGuide(m *gocv.Mat, g guideStyle) {
-	if !g.show {
-		return
-	}
-	r := guideRect(m.Cols(), m.Rows())
-	// Corner marks, thick enough to see from a step away.
-	l := r.Dx() / 5
+	dark := color.RGBA{40, 40, 40, 255}
 	t := max(3, m.Rows()/120)
-	c := color.RGBA{g.color.B, g.color.G, g.color.R, 255} // gocv draws in BGR order
-	for _, seg := range [][2]image.Point{
-		{r.Min, r.Min.Add(image.Pt(l, 0))}, {r.Min, r.Min.Add(image.Pt(0, l))},
-		{image.Pt(r.Max.X, r.Min.Y), image.Pt(r.Max.X-l, r.Min.Y)}, {image.Pt(r.Max.X, r.Min.Y), image.Pt(r.Max.X, r.Min.Y+l)},
-		{image.Pt(r.Min.X, r.Max.Y), image.Pt(r.Min.X+l, r.Max.Y)}, {image.Pt(r.Min.X, r.Max.Y), image.Pt(r.Min.X, r.Max.Y-l)},
-		{r.Max, r.Max.Sub(image.Pt(l, 0))}, {r.Max, r.Max.Sub(image.Pt(0, l))},
-	} {
-		// A dark edge under the colour keeps the marks visible over white paper.
-		gocv.Line(m, seg[0], seg[1], color.RGBA{40, 40, 40, 255}, t+4)
-		gocv.Line(m, seg[0], seg[1], c, t)
+	switch g {
+	case guideForm:
+		r := guideRect(m.Cols(), m.Rows())
+		l := r.Dx() / 5
+		for _, seg := range [][2]image.Point{
+			{r.Min, r.Min.Add(image.Pt(l, 0))}, {r.Min, r.Min.Add(image.Pt(0, l))},
+			{image.Pt(r.Max.X, r.Min.Y), image.Pt(r.Max.X-l, r.Min.Y)}, {image.Pt(r.Max.X, r.Min.Y), image.Pt(r.Max.X, r.Min.Y+l)},
+			{image.Pt(r.Min.X, r.Max.Y), image.Pt(r.Min.X+l, r.Max.Y)}, {image.Pt(r.Min.X, r.Max.Y), image.Pt(r.Min.X, r.Max.Y-l)},
+			{r.Max, r.Max.Sub(image.Pt(l, 0))}, {r.Max, r.Max.Sub(image.Pt(0, l))},
+		} {
+			gocv.Line(m, seg[0], seg[1], dark, t+4)
+			gocv.Line(m, seg[0], seg[1], color.RGBA{255, 255, 255, 255}, t)
+		}
+	case guideFace, guideFaceReady:
+		c, a := faceOval(m.Cols(), m.Rows())
+		col := color.RGBA{255, 255, 255, 255}
+		if g == guideFaceReady {
+			col, t = color.RGBA{50, 200, 90, 255}, t*2 // gocv draws BGR: this is green either way
+		}
+		gocv.Ellipse(m, c, a, 0, 0, 360, dark, t+4)
+		gocv.Ellipse(m, c, a, 0, 0, 360, col, t)
 	}
 }

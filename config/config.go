@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 )
 
@@ -111,4 +112,71 @@ func Apply(fset *flag.FlagSet, file map[string]string) error {
 		}
 	})
 	return errors.Join(errs...)
+}
+
+// Update sets names to values in the config file at path, keeping its other lines and comments
+// as they are, and adds names it does not have. The file is replaced atomically (a crash leaves
+// the old or the new file, never half of one) with mode 0600: it may hold the intake token.
+func Update(path string, values map[string]string) error {
+	if path == "" {
+		return errors.New("config: no config file")
+	}
+	old, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("config: %w", err)
+	}
+	done := map[string]bool{}
+	var out []string
+	for _, line := range strings.Split(strings.TrimRight(string(old), "\n"), "\n") {
+		k, _, ok := strings.Cut(line, "=")
+		name := strings.TrimSpace(k)
+		if v, set := values[name]; ok && set && !strings.HasPrefix(strings.TrimSpace(line), "#") {
+			line = name + " = " + quote(v)
+			done[name] = true
+		}
+		if line != "" || len(out) > 0 {
+			out = append(out, line)
+		}
+	}
+	names := make([]string, 0, len(values))
+	for n := range values {
+		if !done[n] {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		out = append(out, n+" = "+quote(values[n]))
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".config-*")
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.WriteString(strings.Join(out, "\n") + "\n"); err != nil {
+		tmp.Close()
+		return fmt.Errorf("config: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("config: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	return nil
+}
+
+// quote keeps a value with leading or trailing spaces or a '#' intact when read back.
+func quote(v string) string {
+	if v != strings.TrimSpace(v) || strings.Contains(v, "#") {
+		return `"` + v + `"`
+	}
+	return v
 }

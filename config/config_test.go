@@ -56,3 +56,28 @@ func TestApplyBadValue(t *testing.T) {
 		t.Fatal("want an error naming IDBOOTH_WINDOWED")
 	}
 }
+
+func TestUpdateKeepsTheRestOfTheFile(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "idbooth", "config")
+	if err := Update(cfg, map[string]string{"booth": "TKY-01"}); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(cfg, []byte("# the booth at the ward office\nbooth = TKY-01\ndb = /var/lib/idbooth/queue.db\n"), 0o600)
+	if err := Update(cfg, map[string]string{"booth": "TKY-02", "booth-name": " 渋谷区役所 # 1F", "idle-timeout": "90s"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["booth"] != "TKY-02" || got["db"] != "/var/lib/idbooth/queue.db" || got["booth-name"] != " 渋谷区役所 # 1F" || got["idle-timeout"] != "90s" {
+		t.Fatalf("read back %q", got)
+	}
+	data, _ := os.ReadFile(cfg)
+	if string(data[:len("# the booth")]) != "# the booth" {
+		t.Fatalf("comment lost:\n%s", data)
+	}
+	if fi, _ := os.Stat(cfg); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v", fi.Mode())
+	}
+}

@@ -73,6 +73,10 @@ type (
 	// Failure is anything unexpected: the flow goes to the failsafe state.
 	Failure struct{ Err error }
 
+	// EndSession wipes the session and returns to the start, from any state (the kiosk is
+	// closing, or staff end a session).
+	EndSession struct{}
+
 	// OperatorRequest is the hidden gesture or key combination for operator mode.
 	OperatorRequest struct{}
 	// OperatorLeave leaves operator mode.
@@ -101,5 +105,6 @@ func (StaffAccept) event()     {}
 func (Submitted) event()       {}
 func (PrintPhotoSheet) event() {}
 func (Failure) event()         {}
+func (EndSession) event()      {}
 func (OperatorRequest) event() {}
 func (OperatorLeave) event()   {}

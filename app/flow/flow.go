@@ -145,6 +145,14 @@ func New(cfg Config, fx Effects, auth Auth) *Flow {
 	return f
 }
 
+// Configure changes the configuration (operator settings); a session under way keeps its
+// language and what was entered.
+func (f *Flow) Configure(cfg Config) {
+	cfg.defaults()
+	f.cfg = cfg
+	f.changed()
+}
+
 // State is the current state.
 func (f *Flow) State() State { return f.state }
 
@@ -242,6 +250,9 @@ func (f *Flow) Send(ev Event) {
 			f.cameraDown = false
 			f.changed()
 		}
+		return
+	case EndSession:
+		f.enter(Attract)
 		return
 	case OperatorRequest:
 		switch f.state {

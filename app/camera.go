@@ -1,0 +1,225 @@
+package app
+
+import (
+	"context"
+	"image"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"gocv.io/x/gocv"
+
+	"github.com/idbooth/idbooth/app/flow"
+	"github.com/idbooth/idbooth/capture"
+	"github.com/idbooth/idbooth/capture/photo"
+	"github.com/idbooth/idbooth/qr"
+)
+
+// frameInterval caps the preview at 25 fps: smooth for people, and it leaves CPU for the rest.
+const frameInterval = 40 * time.Millisecond
+
+// camera reads the camera on its own goroutine: it decodes the form's QR code at the scan step,
+// gives the live photo hint at the photo step, takes the still when asked, and hands preview
+// images to the screen. Everything it changes on screen goes through fyne.Do.
+type camera struct {
+	k *kiosk
+
+	mu     sync.Mutex
+	src    capture.Source
+	swap   capture.Source // a camera the operator chose, taken up by the next frame
+	closed bool
+
+	use      atomic.Int32 // flow.CameraUse
+	stillReq atomic.Int64 // a still check asked for (its request number), 0 when none
+	checking atomic.Bool  // a still check is running: no live hint meanwhile
+	ready    atomic.Bool  // the live hint said ready (the face guide turns green)
+	down     bool
+
+	// Frames per second of the preview, for operators and tests.
+	fps atomic.Int64
+}
+
+func newCamera(k *kiosk, src capture.Source) *camera { return &camera{k: k, src: src} }
+
+func (c *camera) setUse(u flow.CameraUse) {
+	if flow.CameraUse(c.use.Swap(int32(u))) == u {
+		return
+	}
+	c.ready.Store(false)
+	c.mu.Lock()
+	src := c.src
+	c.mu.Unlock()
+	if st, ok := src.(capture.Stager); ok {
+		switch u {
+		case flow.CameraForm:
+			st.SetStage(capture.StageForm)
+		case flow.CameraFace:
+			st.SetStage(capture.StagePerson)
+		}
+	}
+	if u == flow.CameraFace {
+		c.k.checker.ResetGuide()
+	}
+}
+
+// replace makes the camera use src from the next frame on (operator mode); the old one is
+// closed.
+func (c *camera) replace(src capture.Source) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.swap != nil {
+		c.swap.Close()
+	}
+	c.swap = src
+}
+
+func (c *camera) name() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.src.Name()
+}
+
+func (c *camera) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closed = true
+	if c.swap != nil {
+		c.swap.Close()
+	}
+	c.src.Close()
+}
+
+func (c *camera) current() capture.Source {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.swap != nil {
+		c.src.Close()
+		c.src, c.swap = c.swap, nil
+		slog.Info("camera changed", "source", c.src.Name())
+		if st, ok := c.src.(capture.Stager); ok && flow.CameraUse(c.use.Load()) == flow.CameraFace {
+			st.SetStage(capture.StagePerson)
+		}
+	}
+	return c.src
+}
+
+func (c *camera) run(ctx context.Context) {
+	frame := gocv.NewMat()
+	defer frame.Close()
+	reader := qr.NewLive()
+	defer reader.Close()
+	conv := newPreviewConverter()
+	defer conv.Close()
+	next := time.Now()
+	frames, since := 0, time.Now()
+	for ctx.Err() == nil {
+		if wait := time.Until(next); wait > 0 {
+			if !sleep(ctx, wait) {
+				return
+			}
+		}
+		next = time.Now().Add(frameInterval)
+		use := flow.CameraUse(c.use.Load())
+		if use == flow.CameraOff && c.stillReq.Load() == 0 {
+			// Nobody looks at the camera: leave it (and the CPU) alone.
+			next = time.Now().Add(100 * time.Millisecond)
+			continue
+		}
+		src := c.current()
+		if err := src.Read(&frame); err != nil {
+			c.failed(ctx, src, err)
+			continue
+		}
+		if c.down {
+			slog.Info("camera back", "source", src.Name())
+			c.down = false
+			fyne.Do(func() { c.k.send(flow.CameraUp{}) })
+		}
+		guide := guideOff
+		switch use {
+		case flow.CameraForm:
+			guide = guideForm
+			if res, found := reader.Scan(ctx, frame); found {
+				ev := flow.FormRead{ID: res.ID, Err: res.Err, FromCamera: true}
+				fyne.Do(func() { c.k.send(ev) })
+			}
+		case flow.CameraFace:
+			guide = guideFace
+			if req := c.stillReq.Swap(0); req != 0 {
+				c.takeStill(req, frame)
+			} else if !c.checking.Load() {
+				h := c.k.checker.Guide(frame)
+				c.ready.Store(h.Ready)
+				fyne.Do(func() { c.k.showHint(h) })
+			}
+			if c.ready.Load() {
+				guide = guideFaceReady
+			}
+		}
+		img := conv.Convert(frame, guide)
+		fyne.Do(func() { c.k.showPreview(img) })
+		if frames++; time.Since(since) >= 2*time.Second {
+			c.fps.Store(int64(float64(frames) / time.Since(since).Seconds()))
+			frames, since = 0, time.Now()
+		}
+	}
+}
+
+// takeStill checks a copy of frame off this goroutine, so the preview goes on meanwhile.
+func (c *camera) takeStill(req int64, frame gocv.Mat) {
+	still := frame.Clone()
+	c.checking.Store(true)
+	c.k.fx.goWork(func() {
+		defer still.Close()
+		defer c.checking.Store(false)
+		res, err := c.k.checker.CheckStill(still)
+		ev := flow.PhotoChecked{Req: int(req), Err: err}
+		if err == nil {
+			ev.Photo = photoOf(res)
+		}
+		fyne.Do(func() { c.k.send(ev) })
+	})
+}
+
+// photoOf is a check result as the flow keeps it.
+func photoOf(res *photo.Result) *flow.Photo {
+	p := &flow.Photo{OK: res.OK, JPEG: res.JPEG}
+	for _, pr := range res.Problems {
+		p.Problems = append(p.Problems, flow.Problem{Code: string(pr.Code), Key: pr.Key, Args: pr.Args})
+	}
+	return p
+}
+
+// failed reports a camera that stopped and tries it again every second.
+func (c *camera) failed(ctx context.Context, src capture.Source, err error) {
+	if !c.down {
+		slog.Warn("camera stopped", "source", src.Name(), "err", err)
+		c.down = true
+		fyne.Do(func() { c.k.send(flow.CameraDown{}) })
+	}
+	if req := c.stillReq.Swap(0); req != 0 {
+		ev := flow.PhotoChecked{Req: int(req), Err: err}
+		fyne.Do(func() { c.k.send(ev) })
+	}
+	if !sleep(ctx, time.Second) {
+		return
+	}
+	if err := src.Reopen(); err != nil {
+		slog.Debug("camera reopen failed", "source", src.Name(), "err", err)
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+var _ = image.Point{}

@@ -1,0 +1,251 @@
+package app
+
+import (
+	"image"
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// tapButton is the kiosk's button: a large touch target (sizeButton tall) whose label shrinks
+// to fit rather than being cut off in a long translation. Primary buttons are white on the
+// accent colour; a selected choice is too, and its label carries a check mark so that the
+// choice does not rest on colour alone.
+type tapButton struct {
+	widget.BaseWidget
+	Text     string
+	Primary  bool
+	Selected bool
+	Disabled bool
+	OnTapped func()
+	// MinWidth is the least width at a 1080p screen (scaled like the text).
+	MinWidth float32
+	// Picture, when set, draws the label as a picture instead of text: a language's name in its
+	// own script on a screen in another (see names.go). It is given the height in pixels and
+	// whether the button is selected.
+	Picture func(px int, on bool) image.Image
+}
+
+func newTapButton(text string, primary bool, tapped func()) *tapButton {
+	b := &tapButton{Text: text, Primary: primary, OnTapped: tapped, MinWidth: 240}
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// Tapped runs the action of an enabled button.
+func (b *tapButton) Tapped(*fyne.PointEvent) {
+	if !b.Disabled && b.OnTapped != nil {
+		b.OnTapped()
+	}
+}
+
+func (b *tapButton) set(text string, enabled bool) {
+	if b.Text != text || b.Disabled == enabled {
+		b.Text, b.Disabled = text, !enabled
+		b.Refresh()
+	}
+}
+
+func (b *tapButton) CreateRenderer() fyne.WidgetRenderer {
+	bg := canvas.NewRectangle(colorSecondary)
+	label := canvas.NewText("", colorText)
+	label.Alignment = fyne.TextAlignCenter
+	pic := canvas.NewImageFromImage(placeholder)
+	pic.FillMode = canvas.ImageFillContain
+	r := &tapButtonRenderer{b: b, bg: bg, label: label, pic: pic}
+	r.Refresh()
+	return r
+}
+
+type tapButtonRenderer struct {
+	b     *tapButton
+	bg    *canvas.Rectangle
+	label *canvas.Text
+	pic   *canvas.Image
+	size  float32 // the label's size before shrinking
+}
+
+func (r *tapButtonRenderer) text() string {
+	if r.b.Selected {
+		return "✓ " + r.b.Text
+	}
+	return r.b.Text
+}
+
+func (r *tapButtonRenderer) Layout(s fyne.Size) {
+	r.bg.Resize(s)
+	pad := theme.Size(theme.SizeNameInnerPadding)
+	// Shrink the label until it fits, down to half its size.
+	r.label.TextSize = r.size
+	ls := r.label.MinSize()
+	for r.label.TextSize > r.size/2 && ls.Width > s.Width-2*pad {
+		r.label.TextSize *= 0.92
+		ls = r.label.MinSize()
+	}
+	r.label.Resize(fyne.NewSize(s.Width-2*pad, ls.Height))
+	r.label.Move(fyne.NewPos(pad, (s.Height-ls.Height)/2))
+	r.pic.Resize(fyne.NewSize(s.Width-2*pad, r.size*1.4))
+	r.pic.Move(fyne.NewPos(pad, (s.Height-r.size*1.4)/2))
+}
+
+func (r *tapButtonRenderer) MinSize() fyne.Size {
+	h := theme.Size(sizeButton)
+	scale := h / sizes1080[sizeButton]
+	ts := r.label.TextSize
+	r.label.TextSize = r.size
+	w := r.label.MinSize().Width + 2*theme.Size(theme.SizeNameInnerPadding)
+	r.label.TextSize = ts
+	return fyne.NewSize(max(r.b.MinWidth*scale, min(w, 900*scale)), h)
+}
+
+func (r *tapButtonRenderer) Refresh() {
+	b := r.b
+	r.size = theme.Size(sizeBody)
+	r.label.Text = r.text()
+	if b.Picture != nil {
+		scale := float32(1)
+		if c := fyne.CurrentApp().Driver().CanvasForObject(b); c != nil {
+			scale = c.Scale()
+		}
+		r.label.Text = ""
+		if b.Selected {
+			r.label.Text = "✓"
+			r.label.Alignment = fyne.TextAlignLeading
+		}
+		r.pic.Image = b.Picture(int(r.size*1.4*scale), b.Primary || b.Selected)
+		r.pic.Show()
+	} else {
+		r.label.Alignment = fyne.TextAlignCenter
+		r.pic.Hide()
+	}
+	r.bg.CornerRadius = theme.Size(theme.SizeNameInputRadius)
+	r.bg.StrokeWidth = 0
+	switch {
+	case b.Disabled:
+		r.bg.FillColor, r.label.Color = color.NRGBA{0xee, 0xee, 0xee, 0xff}, color.NRGBA{0x6b, 0x6b, 0x6b, 0xff}
+	case b.Primary || b.Selected:
+		r.bg.FillColor, r.label.Color = colorPrimary, color.White
+	default:
+		r.bg.FillColor, r.label.Color = colorSecondary, colorText
+		r.bg.StrokeColor, r.bg.StrokeWidth = color.NRGBA{0x8c, 0x93, 0x9d, 0xff}, 2
+	}
+	r.Layout(b.Size())
+	r.bg.Refresh()
+	r.label.Refresh()
+	r.pic.Refresh()
+}
+
+func (r *tapButtonRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{r.bg, r.pic, r.label}
+}
+func (r *tapButtonRenderer) Destroy() {}
+
+// newText is a wrapping text block at one of the kiosk's sizes.
+func newText(size fyne.ThemeSizeName, align fyne.TextAlign) *widget.Label {
+	l := widget.NewLabel("")
+	l.SizeName, l.Alignment, l.Wrapping = size, align, fyne.TextWrapWord
+	return l
+}
+
+// setText changes a label's text and importance (colour), redrawing only when they change.
+func setText(l *widget.Label, text string, imp widget.Importance) {
+	if l.Text != text || l.Importance != imp {
+		l.Text, l.Importance = text, imp
+		l.Refresh()
+	}
+}
+
+// gap is empty space between touch targets, scaled.
+func gap() fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	s := theme.Size(sizeGap)
+	r.SetMinSize(fyne.NewSize(s, s))
+	return r
+}
+
+// keypad is an on-screen number pad: digits, and delete.
+type keypad struct {
+	content fyne.CanvasObject
+	del     *tapButton
+}
+
+func newKeypad(digit func(byte), del func()) *keypad {
+	k := &keypad{}
+	var keys []fyne.CanvasObject
+	for _, d := range "123456789" {
+		keys = append(keys, keypadKey(byte(d), digit))
+	}
+	k.del = newTapButton("", false, del)
+	k.del.MinWidth = 150
+	keys = append(keys, k.del, keypadKey('0', digit), layout.NewSpacer())
+	k.content = container.NewGridWithColumns(3, keys...)
+	return k
+}
+
+func keypadKey(d byte, digit func(byte)) *tapButton {
+	b := newTapButton(string(d), false, func() { digit(d) })
+	b.MinWidth = 150
+	return b
+}
+
+// stepBar shows where the resident is: ① 申請書 ② 生年月日 … with the current step
+// highlighted by a filled pill (not by colour alone).
+type stepBar struct {
+	content *fyne.Container
+	pills   []*canvas.Rectangle
+	labels  []*canvas.Text
+}
+
+func newStepBar(n int) *stepBar {
+	s := &stepBar{content: container.NewHBox()}
+	for i := 0; i < n; i++ {
+		bg := canvas.NewRectangle(color.Transparent)
+		t := canvas.NewText("", colorMuted)
+		s.pills, s.labels = append(s.pills, bg), append(s.labels, t)
+		s.content.Add(container.NewStack(bg, container.NewPadded(t)))
+	}
+	return s
+}
+
+var circled = []string{"①", "②", "③", "④", "⑤", "⑥"}
+
+// set shows the steps' names and marks current (1-based; 0: none).
+func (s *stepBar) set(names []string, current int) {
+	for i, t := range s.labels {
+		t.Text = circled[i] + " " + names[i]
+		t.TextSize = theme.Size(sizeSmall)
+		s.pills[i].CornerRadius = theme.Size(sizeSmall)
+		if i+1 == current {
+			t.Color = color.White
+			s.pills[i].FillColor = colorPrimary
+		} else {
+			t.Color = colorMuted
+			s.pills[i].FillColor = color.Transparent
+		}
+		t.Refresh()
+		s.pills[i].Refresh()
+	}
+}
+
+// tapArea is an invisible area that counts taps: the hidden gesture for operator mode.
+type tapArea struct {
+	widget.BaseWidget
+	onTap func()
+}
+
+func newTapArea(onTap func()) *tapArea {
+	a := &tapArea{onTap: onTap}
+	a.ExtendBaseWidget(a)
+	return a
+}
+
+func (a *tapArea) Tapped(*fyne.PointEvent) { a.onTap() }
+
+func (a *tapArea) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
+}
