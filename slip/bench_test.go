@@ -28,6 +28,29 @@ func BenchmarkRenderRaster80mm(b *testing.B) {
 	}
 }
 
+// The other scripts' slips, with the largest fonts: Droid Sans Fallback (Chinese) and
+// NanumGothic (Korean) beside IPAex Gothic.
+func BenchmarkRenderLanguages(b *testing.B) {
+	for _, lang := range []string{"zh-hans", "ko", "vi"} {
+		r := sampleReceipt()
+		r.Lang = lang
+		b.Run("PDFA6/"+lang, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := RenderPDF(r, PaperA6); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("Raster80mm/"+lang, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := RenderRaster(r, Width80mm); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 func BenchmarkEncodeESCPOS80mm(b *testing.B) {
 	img, err := RenderRaster(sampleReceipt(), Width80mm)
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/idbooth/idbooth/assets"
 )
 
@@ -16,15 +18,38 @@ const (
 	scaleSecondary = 0.85
 )
 
+// slipLanguage is the language the slip is printed in besides Japanese for a resident who
+// chose lang. The slip sets text glyph by glyph from the fonts' character maps, without
+// OpenType shaping (gopdf has neither GSUB nor GPOS, nor has x/image's rasteriser), and two of
+// the offered scripts do not survive that, as renderings of the slip showed:
+//   - Devanagari (Nepali): conjuncts are ligatures and the vowel sign i is written before the
+//     consonant it follows; "मिति" printed with its i-signs after the consonants, "कार्ड" with a
+//     visible virama where the reph goes.
+//   - Thai: without mark positioning a tone mark is drawn where it would sit on a bare
+//     consonant, inside an upper vowel or a tall consonant: "ที่" printed as "ที" and "ป่า" as
+//     "ปา", other words.
+//
+// Those residents get the slip in Japanese and English, which the counter staff read as well.
+func slipLanguage(lang string) string {
+	switch assets.Messages(lang).Lang() {
+	case "ne", "th":
+		return "en"
+	}
+	return lang
+}
+
 // content describes the slip of r: Japanese first, each part followed by the resident's
-// language when that is not Japanese.
+// language (slipLanguage) when that is not Japanese.
 func content(r Receipt) ([]block, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
+	if _, err := loadFonts(); err != nil {
+		return nil, err
+	}
 	ja := assets.Messages("ja")
 	langs := []*assets.Catalog{ja}
-	if c := assets.Messages(r.Lang); c.Lang() != ja.Lang() {
+	if c := assets.Messages(slipLanguage(r.Lang)); c.Lang() != ja.Lang() {
 		langs = append(langs, c)
 	}
 	// each returns one span per language for key, the first in Japanese at scale.
@@ -39,7 +64,7 @@ func content(r Receipt) ([]block, error) {
 			if i > 0 {
 				s *= scaleSecondary
 			}
-			out = append(out, span{text: c.T(key, a...), scale: s})
+			out = append(out, span{text: norm.NFC.String(c.T(key, a...)), scale: s, face: typefaceFor(c.Lang())})
 		}
 		return out
 	}
@@ -56,10 +81,10 @@ func content(r Receipt) ([]block, error) {
 		return block{kind: blockField, labels: each(1, key, nil), spans: values}
 	}
 	b = append(b,
-		field("slip.field.number", span{text: r.Number, scale: scaleNumber}),
+		field("slip.field.number", span{text: r.Number, scale: scaleNumber, face: japanese()}),
 		field("slip.field.date", each(1, "slip.datetime", func(c *assets.Catalog) []any { return dateArgs(c, created) })...),
 		field("slip.field.place", placeSpans(r, langs)...),
-		field("slip.field.form_id", append([]span{{text: r.MaskedFormID(), scale: 1}}, each(0.85, "slip.form_id_note", nil)...)...),
+		field("slip.field.form_id", append([]span{{text: r.MaskedFormID(), scale: 1, face: japanese()}}, each(0.85, "slip.form_id_note", nil)...)...),
 	)
 
 	b = append(b, block{kind: blockHeading, spans: each(scaleHeading, "slip.next.heading", nil)})
@@ -107,7 +132,9 @@ func dateArgs(c *assets.Catalog, t time.Time) []any {
 	return []any{t.Year(), int(t.Month()), t.Day(), wd, mn, t.Hour(), t.Minute()}
 }
 
-// placeSpans: the booth or counter's name and ID, with the channel in each language.
+// placeSpans: the booth or counter's name and ID (Japanese), with the channel in each
+// language on one line, set in the resident's typeface: its own words need their font, and
+// the Japanese word finds its glyphs in IPAex Gothic when that font lacks them.
 func placeSpans(r Receipt, langs []*assets.Catalog) []span {
 	name := strings.TrimSpace(r.BoothName)
 	if id := strings.TrimSpace(r.BoothID); id != "" {
@@ -121,6 +148,7 @@ func placeSpans(r Receipt, langs []*assets.Catalog) []span {
 	for _, c := range langs {
 		channels = append(channels, c.T("slip.channel."+string(r.Channel)))
 	}
-	out := []span{{text: name, scale: 1}}
-	return append(out, span{text: strings.Join(channels, " / "), scale: scaleSecondary})
+	out := []span{{text: norm.NFC.String(name), scale: 1, face: japanese()}}
+	channel := span{text: norm.NFC.String(strings.Join(channels, " / ")), scale: scaleSecondary, face: typefaceFor(langs[len(langs)-1].Lang())}
+	return append(out, channel)
 }

@@ -2,7 +2,9 @@ package slip
 
 import (
 	"fmt"
+	"strings"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
@@ -12,90 +14,127 @@ import (
 	"github.com/idbooth/idbooth/assets"
 )
 
-// The slip has one typeface, the embedded IPAex Gothic, for both the PDF and the raster, so
-// that both break lines in the same places.
-var (
-	fontOnce sync.Once
-	fontFace *sfnt.Font
-	fontErr  error
+// The slip is set in the kiosk's embedded fonts (assets.Fonts), parsed once. What the slip
+// knows of a rune in each of them (has it a glyph, how wide is it) is kept in a table read
+// without a lock: a slip measures its text some ten thousand times while it looks for the
+// type size and the line breaks.
 
-	// advances caches glyph advances in font units; sfnt needs a Buffer per call otherwise.
-	advanceMu sync.Mutex
-	advances  = map[rune]advance{}
-	unitsEm   float64
+// slipFont is one of assets.Fonts, parsed.
+type slipFont struct {
+	sfnt   *sfnt.Font
+	data   []byte
+	family string // the PostScript name, the font's name in the PDF
+}
+
+// maxFonts bounds assets.Fonts: glyph.in is a bit set of them.
+const maxFonts = 8
+
+var (
+	fontsOnce sync.Once
+	fonts     []slipFont
+	fontsErr  error
 )
 
-type advance struct {
-	units float64
-	ok    bool // the font has a glyph for the rune
-}
-
-func japaneseFont() (*sfnt.Font, error) {
-	fontOnce.Do(func() {
-		fontFace, fontErr = sfnt.Parse(assets.FontJapanese)
-		if fontErr != nil {
-			fontErr = fmt.Errorf("slip: parse embedded font: %w", fontErr)
+// loadFonts parses the embedded fonts; an error is a broken build, reported by every render.
+func loadFonts() ([]slipFont, error) {
+	fontsOnce.Do(func() {
+		all := assets.Fonts()
+		if len(all) > maxFonts {
+			fontsErr = fmt.Errorf("slip: %d fonts, at most %d", len(all), maxFonts)
 			return
 		}
-		unitsEm = float64(fontFace.UnitsPerEm())
+		var buf sfnt.Buffer
+		for _, a := range all {
+			f, err := sfnt.Parse(a.Data)
+			if err != nil {
+				fontsErr = fmt.Errorf("slip: parse embedded font %s: %w", a.Name, err)
+				return
+			}
+			family, err := f.Name(&buf, sfnt.NameIDPostScript)
+			if err != nil || family == "" {
+				family = strings.TrimSuffix(a.Name, ".ttf")
+			}
+			fonts = append(fonts, slipFont{sfnt: f, data: a.Data, family: family})
+		}
 	})
-	return fontFace, fontErr
+	return fonts, fontsErr
 }
 
-// runeAdvance returns the advance of r in ems, and whether the font has a glyph for it.
-func runeAdvance(r rune) (float64, bool) {
-	f, err := japaneseFont()
-	if err != nil {
-		return 0, false
+// fontIndex is the position of a in assets.Fonts, -1 if it is not there.
+func fontIndex(a assets.Font) int {
+	for i, f := range assets.Fonts() {
+		if f.Name == a.Name {
+			return i
+		}
 	}
-	advanceMu.Lock()
-	defer advanceMu.Unlock()
-	if a, ok := advances[r]; ok {
-		return a.units / unitsEm, a.ok
-	}
-	var buf sfnt.Buffer
-	var a advance
-	if gi, err := f.GlyphIndex(&buf, r); err == nil && gi != 0 {
-		adv, err := f.GlyphAdvance(&buf, gi, fixed.I(int(unitsEm)), font.HintingNone)
-		a = advance{units: float64(adv) / 64, ok: err == nil}
-	}
-	advances[r] = a
-	return a.units / unitsEm, a.ok
+	return -1
 }
 
-// textWidth is the width of s set at size (any unit: points for the PDF, dots for the raster).
-func textWidth(s string, size float64) float64 {
-	w := 0.0
-	for _, r := range s {
-		em, _ := runeAdvance(r)
-		w += em
-	}
-	return w * size
+// glyph is what the slip knows of a rune in every font.
+type glyph struct {
+	in   uint8             // bit i: fonts[i] has a glyph for the rune
+	mark bool              // a combining mark (Mn, Mc, Me): drawn in its base's font
+	adv  [maxFonts]float32 // advance in ems, in each font that has it
 }
 
-// missingGlyphs lists the runes of s the font cannot draw.
-func missingGlyphs(s string) []rune {
-	var out []rune
-	for _, r := range s {
-		if r == ' ' || r == '\n' {
+// glyphPages holds the glyphs of the Basic Multilingual Plane 256 runes a page, each page
+// filled on first use and never changed after.
+var glyphPages [0x100]atomic.Pointer[[0x100]glyph]
+
+func glyphOf(r rune) *glyph {
+	if r < 0 || r > 0xFFFF {
+		g := lookupGlyph(new(sfnt.Buffer), r) // rare (emoji, CJK extension B): not cached
+		return &g
+	}
+	p := &glyphPages[r>>8]
+	page := p.Load()
+	if page == nil {
+		page = new([0x100]glyph)
+		var buf sfnt.Buffer
+		for i := range page {
+			page[i] = lookupGlyph(&buf, r&^0xFF|rune(i))
+		}
+		if !p.CompareAndSwap(nil, page) {
+			page = p.Load()
+		}
+	}
+	return &page[r&0xFF]
+}
+
+func lookupGlyph(buf *sfnt.Buffer, r rune) glyph {
+	g := glyph{mark: isMark(r)}
+	fs, _ := loadFonts()
+	for i, f := range fs {
+		gi, err := f.sfnt.GlyphIndex(buf, r)
+		if err != nil || gi == 0 {
 			continue
 		}
-		if _, ok := runeAdvance(r); !ok {
-			out = append(out, r)
+		em := f.sfnt.UnitsPerEm()
+		adv, err := f.sfnt.GlyphAdvance(buf, gi, fixed.I(int(em)), font.HintingNone)
+		if err != nil {
+			continue
 		}
+		g.in |= 1 << i
+		g.adv[i] = float32(float64(adv) / 64 / float64(em))
 	}
-	return out
+	return g
 }
 
-// rasterFace returns a face for drawing at size pixels.
-func rasterFace(size float64) (font.Face, error) {
-	f, err := japaneseFont()
+// runeAdvance is the advance of r in ems in fonts[f], and whether that font has a glyph for it.
+func runeAdvance(r rune, f int) (float64, bool) {
+	g := glyphOf(r)
+	return float64(g.adv[f]), g.in&(1<<f) != 0
+}
+
+// rasterFace returns fonts[f] as a face for drawing at size pixels.
+func rasterFace(f int, size float64) (font.Face, error) {
+	fs, err := loadFonts()
 	if err != nil {
 		return nil, err
 	}
-	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingNone})
+	face, err := opentype.NewFace(fs[f].sfnt, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingNone})
 	if err != nil {
-		return nil, fmt.Errorf("slip: font face: %w", err)
+		return nil, fmt.Errorf("slip: font face %s: %w", fs[f].family, err)
 	}
 	return face, nil
 }

@@ -18,10 +18,11 @@ const (
 	blockBadge                    // a framed, centred notice (reprint)
 )
 
-// A span is a piece of text at a size relative to the base size.
+// A span is a piece of text in one typeface at a size relative to the base size.
 type span struct {
 	text  string
 	scale float64
+	face  *typeface
 }
 
 type block struct {
@@ -50,6 +51,7 @@ type item struct {
 	x, y, w, h float64
 	size       float64 // text size; frame line thickness
 	text       string
+	face       *typeface
 	dashed     bool
 }
 
@@ -114,21 +116,24 @@ func layout(blocks []block, o layoutOptions) ([]row, error) {
 func lineRows(s span, o layoutOptions, x, w float64, center bool) []row {
 	size := o.size * s.scale
 	var rows []row
-	for _, l := range wrap(s.text, size, w) {
+	for _, l := range wrap(s.face, s.text, size, w) {
 		lx := x
 		if center {
-			lx = x + (w-textWidth(l, size))/2
+			lx = x + (w-textWidth(s.face, l, size))/2
 		}
-		rows = append(rows, row{h: size * lineHeight, items: []item{{kind: itemText, x: lx, y: size*(lineHeight-1)/2 + size*ascent, size: size, text: l}}})
+		rows = append(rows, row{h: size * lineHeight, items: []item{{kind: itemText, x: lx, y: size*(lineHeight-1)/2 + size*ascent, size: size, text: l, face: s.face}}})
 	}
 	return rows
 }
+
+// bullet hangs before the first line of a bulleted paragraph.
+const bullet = "・"
 
 func textRows(b block, o layoutOptions) []row {
 	var rows []row
 	for _, s := range b.spans {
 		if b.oneLine {
-			for min := s.scale * 0.8; s.scale > min && textWidth(s.text, o.size*s.scale) > o.width; {
+			for min := s.scale * 0.8; s.scale > min && textWidth(s.face, s.text, o.size*s.scale) > o.width; {
 				s.scale *= 0.95
 			}
 		}
@@ -137,11 +142,11 @@ func textRows(b block, o layoutOptions) []row {
 			continue
 		}
 		size := o.size * s.scale
-		indent := textWidth("・", size)
+		indent := textWidth(japanese(), bullet, size)
 		lr := lineRows(s, o, indent, o.width-indent, false)
 		if len(lr) > 0 {
 			first := lr[0].items[0]
-			lr[0].items = append(lr[0].items, item{kind: itemText, x: 0, y: first.y, size: size, text: "・"})
+			lr[0].items = append(lr[0].items, item{kind: itemText, x: 0, y: first.y, size: size, text: bullet, face: japanese()})
 		}
 		rows = append(rows, lr...)
 	}
@@ -153,7 +158,7 @@ func headingRows(b block, o layoutOptions) []row {
 	gap := o.size
 	w, h := -gap, 0.0
 	for _, s := range b.spans {
-		w += gap + textWidth(s.text, o.size*s.scale)
+		w += gap + textWidth(s.face, s.text, o.size*s.scale)
 		h = math.Max(h, o.size*s.scale*lineHeight)
 	}
 	if w > o.width {
@@ -165,8 +170,8 @@ func headingRows(b block, o layoutOptions) []row {
 	x := 0.0
 	for _, s := range b.spans {
 		size := o.size * s.scale
-		r.items = append(r.items, item{kind: itemText, x: x, y: base, size: size, text: s.text})
-		x += textWidth(s.text, size) + gap
+		r.items = append(r.items, item{kind: itemText, x: x, y: base, size: size, text: s.text, face: s.face})
+		x += textWidth(s.face, s.text, size) + gap
 	}
 	return []row{r}
 }
@@ -227,7 +232,7 @@ func qrRow(b block, o layoutOptions) ([]row, error) {
 	}
 	quiet := qrQuietZone * mod
 	side := float64(len(m))*mod + 2*quiet
-	url := span{text: b.qr, scale: 0.75}
+	url := span{text: b.qr, scale: 0.75, face: japanese()}
 
 	if captionW := o.width - side; captionW >= 20*o.size {
 		var caption []row
@@ -287,12 +292,12 @@ func ruleRow(b block, o layoutOptions) row {
 	// A label in the middle of the line: "----- 切り取り線 -----".
 	s := b.spans[0]
 	size := o.size * s.scale
-	tw := textWidth(s.text, size)
+	tw := textWidth(s.face, s.text, size)
 	pad := o.size * 0.5
 	side := (o.width - tw) / 2
 	r.items = []item{
 		{kind: itemLine, y: mid, w: side - pad, h: t, dashed: b.dashed},
-		{kind: itemText, x: side, y: mid + size*0.35, size: size, text: s.text},
+		{kind: itemText, x: side, y: mid + size*0.35, size: size, text: s.text, face: s.face},
 		{kind: itemLine, x: side + tw + pad, y: mid, w: side - pad, h: t, dashed: b.dashed},
 	}
 	return r
@@ -309,7 +314,7 @@ func badgeRows(b block, o layoutOptions) []row {
 	}())
 	w := 0.0
 	for _, it := range inner.items {
-		w = math.Max(w, textWidth(it.text, it.size))
+		w = math.Max(w, textWidth(it.face, it.text, it.size))
 	}
 	w += 4 * pad
 	t := math.Max(1, o.size*0.08)

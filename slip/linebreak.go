@@ -6,32 +6,42 @@ import (
 	"unicode/utf8"
 )
 
-// Line breaking for mixed Japanese and Latin text: a line may break between any two Japanese
-// characters and at spaces, never inside a Latin word, and never so that closing punctuation
-// starts a line or an opening bracket ends one (kinsoku shori, the basic rules).
+// Line breaking for the slip's languages. A line may break between any two Han, kana or
+// full-width characters (Japanese, Chinese) and at spaces (Latin scripts, Vietnamese, Korean:
+// Hangul words are separated by spaces and stay whole); never inside a word, never before a
+// combining mark (Thai vowels and tone marks, accents), and never so that closing punctuation
+// starts a line or an opening bracket ends one (kinsoku shori, the basic rules). Thai puts
+// spaces only between phrases: a phrase too long for a line is broken in it (wordbreak.go).
 
 const (
-	noLineStart = "、。，．,.・：；？！?!ー〜…‥）」』】〕〉》］｝)]}ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々％%"
-	noLineEnd   = "（「『【〔〈《［｛([{"
+	noLineStart = "、。，．,.・：；？！?!ー〜…‥）」』】〕〉》］｝)]}”’»ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々％%ๆฯ"
+	noLineEnd   = "（「『【〔〈《［｛([{“‘«"
 )
 
-// wrap breaks text into lines no wider than width when set at size. Newlines in text force a
-// break. A single unbreakable piece wider than width is split between characters.
-func wrap(text string, size, width float64) []string {
+// wrap breaks text set in face into lines no wider than width when set at size. Newlines in
+// text force a break. A single unbreakable piece wider than width is split between characters.
+func wrap(face *typeface, text string, size, width float64) []string {
 	var lines []string
 	for _, para := range strings.Split(text, "\n") {
-		lines = append(lines, wrapParagraph(para, size, width)...)
+		lines = append(lines, wrapParagraph(face, para, size, width)...)
 	}
 	return lines
 }
 
 // wrapParagraph breaks one paragraph, avoiding a last line of one or two characters (a lone
 // "い。") by narrowing the measure a little when that keeps the number of lines.
-func wrapParagraph(text string, size, width float64) []string {
-	lines := greedyWrap(text, size, width)
+func wrapParagraph(face *typeface, text string, size, width float64) []string {
+	lines := greedyWrap(face, text, size, width)
 	if n := len(lines); n > 1 && utf8.RuneCountInString(lines[n-1]) <= 2 {
-		for narrower := width - size; narrower > width*0.8; narrower -= size {
-			if alt := greedyWrap(text, size, narrower); len(alt) == n && utf8.RuneCountInString(alt[n-1]) > 2 {
+		// Not so narrow that a word which fits the measure would have to be split.
+		widest := 0.0
+		for _, seg := range segments(text) {
+			if w := textWidth(face, seg, size); w <= width {
+				widest = max(widest, w)
+			}
+		}
+		for narrower := width - size; narrower > width*0.8 && narrower >= widest; narrower -= size {
+			if alt := greedyWrap(face, text, size, narrower); len(alt) == n && utf8.RuneCountInString(alt[n-1]) > 2 {
 				return alt
 			}
 		}
@@ -39,7 +49,7 @@ func wrapParagraph(text string, size, width float64) []string {
 	return lines
 }
 
-func greedyWrap(text string, size, width float64) []string {
+func greedyWrap(face *typeface, text string, size, width float64) []string {
 	var lines []string
 	var line strings.Builder
 	lineW := 0.0
@@ -54,26 +64,39 @@ func greedyWrap(text string, size, width float64) []string {
 			pendingSpace = line.Len() > 0
 			continue
 		}
-		w := textWidth(seg, size)
+		w := textWidth(face, seg, size)
 		spaceW := 0.0
 		if pendingSpace {
-			spaceW = textWidth(" ", size)
+			spaceW = textWidth(face, " ", size)
+		}
+		if w > width {
+			// Too long for any line (a Thai phrase, a URL on narrow paper): split it, starting on
+			// this line when a fair part of it is left.
+			first := width - lineW - spaceW
+			if line.Len() > 0 && first < width/4 {
+				flush()
+				first, spaceW = width, 0
+			}
+			for i, p := range breakWord(face, seg, size, first, width) {
+				if i > 0 {
+					flush()
+				}
+				if p == "" { // only the first piece: nothing fitted on this line
+					continue
+				}
+				if i == 0 && spaceW > 0 {
+					line.WriteByte(' ')
+					lineW += spaceW
+				}
+				line.WriteString(p)
+				lineW += textWidth(face, p, size)
+			}
+			pendingSpace = false
+			continue
 		}
 		if line.Len() > 0 && lineW+spaceW+w > width {
 			flush()
 			spaceW = 0
-		}
-		if line.Len() == 0 && w > width {
-			// Too long for any line: split it between characters.
-			for _, r := range seg {
-				rw := textWidth(string(r), size)
-				if line.Len() > 0 && lineW+rw > width {
-					flush()
-				}
-				line.WriteRune(r)
-				lineW += rw
-			}
-			continue
 		}
 		if spaceW > 0 {
 			line.WriteByte(' ')
@@ -93,7 +116,7 @@ func greedyWrap(text string, size, width float64) []string {
 func segments(text string) []string {
 	var segs []string
 	var cur []rune
-	curWord := false // cur is a run of Latin (non-breaking) characters
+	curWord := false // cur is a run of letters (Latin, Hangul, Thai ...) that must stay whole
 	glueNext := false
 	emit := func() {
 		if len(cur) > 0 {
@@ -101,10 +124,31 @@ func segments(text string) []string {
 			cur, curWord = cur[:0:0], false
 		}
 	}
+	// glueBack makes the last segment the start of cur; acrossSpace, with the space after it.
+	glueBack := func(acrossSpace bool) {
+		n := len(segs)
+		if len(cur) > 0 || n == 0 {
+			return
+		}
+		if segs[n-1] == " " {
+			if n == 1 || !acrossSpace {
+				return
+			}
+			cur = []rune(segs[n-2] + " ")
+			segs = segs[:n-2]
+			return
+		}
+		cur = []rune(segs[n-1])
+		segs = segs[:n-1]
+	}
 	for _, r := range text {
 		switch {
-		case curWord && r < 0x80 && !unicode.IsSpace(r) && !strings.ContainsRune(noLineEnd, r):
-			cur = append(cur, r) // "e.g.", "1,000", "10:00" stay whole
+		case isMark(r):
+			// A combining mark belongs to the character before it.
+			glueBack(false)
+			cur = append(cur, r)
+		case curWord && (r < 0x80 || r == '’') && !unicode.IsSpace(r) && !strings.ContainsRune(noLineEnd, r):
+			cur = append(cur, r) // "e.g.", "1,000", "10:00", "don’t" stay whole
 		case unicode.IsSpace(r):
 			emit()
 			glueNext = false
@@ -112,11 +156,9 @@ func segments(text string) []string {
 				segs = append(segs, " ")
 			}
 		case strings.ContainsRune(noLineStart, r):
-			// Stays with what precedes it.
-			if len(cur) == 0 && len(segs) > 0 && segs[len(segs)-1] != " " {
-				cur = []rune(segs[len(segs)-1])
-				segs = segs[:len(segs)-1]
-			}
+			// Stays with what precedes it; Thai's repetition marks even across the space before
+			// them ("ต่าง ๆ").
+			glueBack(r == 'ๆ' || r == 'ฯ')
 			cur = append(cur, r)
 			curWord = false
 		case strings.ContainsRune(noLineEnd, r):
@@ -132,7 +174,7 @@ func segments(text string) []string {
 			cur = append(cur, r)
 			glueNext = false
 			emit()
-		default: // Latin letters, digits and their punctuation: one word
+		default: // letters, digits and their punctuation: one word
 			if !curWord && !glueNext {
 				emit()
 			}
@@ -152,4 +194,9 @@ func segments(text string) []string {
 func isBreakAnywhere(r rune) bool {
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) ||
 		(r >= 0x3000 && r <= 0x303F) || (r >= 0xFF01 && r <= 0xFF60) || r == '※' || r == '■' || r == '・'
+}
+
+// isMark reports whether r is a combining mark, drawn over or under the character before it.
+func isMark(r rune) bool {
+	return r >= 0x300 && unicode.In(r, unicode.Mn, unicode.Mc, unicode.Me)
 }

@@ -95,7 +95,7 @@ func fitRows(blocks []block, o layoutOptions, minSize, height float64) ([]row, e
 	return at(lo)
 }
 
-// RenderPDF renders the slip of r as a PDF with the Japanese font embedded (subset).
+// RenderPDF renders the slip of r as a PDF with the fonts it uses embedded (subset).
 func RenderPDF(r Receipt, paper Paper) ([]byte, error) {
 	blocks, err := content(r)
 	if err != nil {
@@ -113,8 +113,17 @@ func RenderPDF(r Receipt, paper Paper) ([]byte, error) {
 	pdf := &gopdf.GoPdf{}
 	pdf.Start(gopdf.Config{PageSize: gopdf.Rect{W: g.w, H: g.h}, Unit: gopdf.UnitPT})
 	pdf.SetInfo(gopdf.PdfInfo{Title: assets.Messages("ja").T("slip.title"), Creator: "idbooth", CreationDate: r.CreatedAt})
-	if err := pdf.AddTTFFontData(fontFamily, assets.FontJapanese); err != nil {
-		return nil, fmt.Errorf("slip: PDF font: %w", err)
+	// The cut line is laid out first so that its font is registered with the others.
+	var cut row
+	if g.cutLine {
+		cut = ruleRow(block{dashed: true, spans: []span{{text: assets.Messages("ja").T("slip.cut_here"), scale: 0.8, face: japanese()}}}, o)
+	}
+	used := itemFonts(cut.items)
+	for _, rw := range rows {
+		used |= itemFonts(rw.items)
+	}
+	if err := addPDFFonts(pdf, used); err != nil {
+		return nil, err
 	}
 	for i, page := range pages {
 		pdf.AddPage()
@@ -125,12 +134,9 @@ func RenderPDF(r Receipt, paper Paper) ([]byte, error) {
 			}
 			y += rw.h
 		}
-		if g.cutLine && i == len(pages)-1 {
-			cut := ruleRow(block{dashed: true, spans: []span{{text: assets.Messages("ja").T("slip.cut_here"), scale: 0.8}}}, o)
-			if y+cut.h <= g.h-g.margin/2 {
-				if err := drawPDFItems(pdf, cut.items, g.margin, y); err != nil {
-					return nil, err
-				}
+		if g.cutLine && i == len(pages)-1 && y+cut.h <= g.h-g.margin/2 {
+			if err := drawPDFItems(pdf, cut.items, g.margin, y); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -141,8 +147,6 @@ func RenderPDF(r Receipt, paper Paper) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-const fontFamily = "IPAexGothic"
-
 func drawPDFItems(pdf *gopdf.GoPdf, items []item, x0, y0 float64) error {
 	pdf.SetFillColor(0, 0, 0)
 	pdf.SetStrokeColor(0, 0, 0)
@@ -150,12 +154,8 @@ func drawPDFItems(pdf *gopdf.GoPdf, items []item, x0, y0 float64) error {
 		x, y := x0+it.x, y0+it.y
 		switch it.kind {
 		case itemText:
-			if err := pdf.SetFont(fontFamily, "", it.size); err != nil {
-				return fmt.Errorf("slip: PDF font: %w", err)
-			}
-			pdf.SetXY(x, y)
-			if err := pdf.Text(it.text); err != nil {
-				return fmt.Errorf("slip: PDF text: %w", err)
+			if err := drawPDFText(pdf, it, x, y); err != nil {
+				return err
 			}
 		case itemRect:
 			pdf.RectFromUpperLeftWithStyle(x, y, it.w, it.h, "F")

@@ -12,8 +12,6 @@ import (
 
 	"github.com/signintech/gopdf"
 	xdraw "golang.org/x/image/draw"
-
-	"github.com/idbooth/idbooth/assets"
 )
 
 // The ID-photo print sheet booths sell: the approved 35×45 mm photo four times (2×2) on
@@ -103,18 +101,19 @@ func PhotoSheetPDF(photo image.Image) ([]byte, error) {
 	pdf := &gopdf.GoPdf{}
 	pdf.Start(gopdf.Config{PageSize: gopdf.Rect{W: w, H: h}, Unit: gopdf.UnitPT})
 	pdf.SetInfo(gopdf.PdfInfo{Title: "ID photo 35×45 mm", Creator: "idbooth"})
-	if err := pdf.AddTTFFontData(fontFamily, assets.FontJapanese); err != nil {
-		return nil, fmt.Errorf("slip: PDF font: %w", err)
+	caption := "証明写真 35×45mm / ID photo"
+	size := 7.0
+	last := photoCells()[3]
+	y := float64(last.Y+PhotoHeight+sheetMarkGap+sheetMarkLen)*72/SheetDPI + 4*mm
+	items := []item{{kind: itemText, x: (w - textWidth(japanese(), caption, size)) / 2, y: y, size: size, text: caption, face: japanese()}}
+	if err := addPDFFonts(pdf, itemFonts(items)); err != nil {
+		return nil, err
 	}
 	pdf.AddPage()
 	if err := pdf.ImageByHolder(holder, 0, 0, &gopdf.Rect{W: w, H: h}); err != nil {
 		return nil, fmt.Errorf("slip: photo sheet image: %w", err)
 	}
-	caption := "証明写真 35×45mm / ID photo"
-	size := 7.0
-	last := photoCells()[3]
-	y := float64(last.Y+PhotoHeight+sheetMarkGap+sheetMarkLen)*72/SheetDPI + 4*mm
-	if err := drawPDFItems(pdf, []item{{kind: itemText, x: (w - textWidth(caption, size)) / 2, y: y, size: size, text: caption}}, 0, 0); err != nil {
+	if err := drawPDFItems(pdf, items, 0, 0); err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer

@@ -205,7 +205,7 @@ func TestSlipTextsHaveGlyphs(t *testing.T) {
 	for _, lang := range assets.Languages() {
 		c := assets.Messages(lang)
 		for _, key := range slipKeys(t) {
-			if m := missingGlyphs(c.T(key)); len(m) > 0 {
+			if m := missingGlyphs(typefaceFor(lang), c.T(key)); len(m) > 0 {
 				t.Errorf("%s %s: no glyph for %q", lang, key, string(m))
 			}
 		}
@@ -232,13 +232,13 @@ func slipKeys(t *testing.T) []string {
 // opening bracket, Latin words stay whole, and nothing is lost.
 func TestWrapKeepsJapaneseAndLatinRules(t *testing.T) {
 	for _, lang := range assets.Languages() {
-		c := assets.Messages(lang)
+		c, face := assets.Messages(lang), typefaceFor(lang)
 		for _, key := range slipKeys(t) {
 			text := c.T(key)
 			for _, width := range []float64{90, 150, 260, 400} {
-				lines := wrap(text, 10, width)
+				lines := wrap(face, text, 10, width)
 				for i, l := range lines {
-					if w := textWidth(l, 10); w > width+0.01 && utf8.RuneCountInString(l) > 1 && !strings.ContainsRune(l, ' ') {
+					if w := textWidth(face, l, 10); w > width+0.01 && utf8.RuneCountInString(l) > 1 && !strings.ContainsRune(l, ' ') {
 						// Only an unbreakable piece may overflow, and it is split by characters.
 						t.Errorf("%s %s @%v: line %q is %.1f wide", lang, key, width, l, w)
 					}
@@ -262,7 +262,7 @@ func TestWrapKeepsJapaneseAndLatinRules(t *testing.T) {
 	}
 	in := "two from list B (health insurance card, pension book, ...)"
 	for _, width := range []float64{60, 100} {
-		got := wrap(in, 10, width)
+		got := wrap(typefaceFor("en"), in, 10, width)
 		if len(got) < 2 || strings.Join(got, " ") != in {
 			t.Errorf("@%v: Latin words split or lost: %q", width, got)
 		}
