@@ -87,7 +87,7 @@ func runSlip(ctx context.Context, env *cliEnv, args []string) int {
 		res.Printer = p.String()
 	}
 	log := slog.New(slog.NewTextHandler(env.stderr, nil))
-	boothPrinter := slip.BoothPrinter{Printer: p, StatusURL: *statusURL}
+	boothPrinter := &slip.Booth{Printer: p, StatusURL: *statusURL}
 
 	switch {
 	case *photoSheet:

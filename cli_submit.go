@@ -106,7 +106,7 @@ func runSubmit(ctx context.Context, env *cliEnv, args []string) int {
 			fmt.Fprintln(env.stderr, "idbooth submit:", err)
 			return exitUsage
 		}
-		slipPrinter = slip.BoothPrinter{Printer: p, StatusURL: *statusURL}
+		slipPrinter = &slip.Booth{Printer: p, StatusURL: *statusURL}
 	}
 	msgs := assets.Messages(common.lang)
 	refuse := func(code string, err error, problems []photo.Problem) int {

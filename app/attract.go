@@ -26,11 +26,11 @@ func newAttractScreen(k *kiosk) *attractScreen {
 		choose: newText(sizeBody, fyne.TextAlignCenter),
 	}
 	s.langs = newLanguageGrid(k, func(lang string) { k.send(flow.SetLang{Lang: lang}) })
-	s.box = container.NewVBox(s.heading, s.lead, s.time, s.need, gap(), s.choose, s.langs.content)
+	s.box = container.NewCenter(container.NewVBox(s.heading, s.lead, s.time, s.need, gap(), s.choose, s.langs.content))
 	return s
 }
 
-func (s *attractScreen) content() fyne.CanvasObject { return container.NewCenter(s.box) }
+func (s *attractScreen) content() fyne.CanvasObject { return s.box }
 
 func (s *attractScreen) render(k *kiosk) {
 	m := k.msgs

@@ -82,10 +82,11 @@ func (s *birthScreen) render(k *kiosk) {
 	}
 	setText(s.slots, prefix+slots(y, ylen)+" "+m.T("ui.birth.year")+"  "+slots(mo, 2)+" "+m.T("ui.birth.month")+"  "+
 		slots(d, 2)+" "+m.T("ui.birth.day"), 0)
+	// The example, then the keys it takes (no arrow between them: most fonts lack one).
 	if b.Era != "" {
-		setText(s.example, m.T("ui.birth.example.era"), 0)
+		setText(s.example, m.T("ui.birth.example.era")+"\n"+"6 0 0 6 0 5", 0)
 	} else {
-		setText(s.example, m.T("ui.birth.example.western"), 0)
+		setText(s.example, m.T("ui.birth.example.western")+"\n"+"1 9 8 5 0 6 0 5", 0)
 	}
 	switch err := f.InputErr(); {
 	case err != nil && !b.Complete():

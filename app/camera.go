@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"image"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -105,13 +104,26 @@ func (c *camera) current() capture.Source {
 	return c.src
 }
 
+// pump holds what the camera loop reuses from frame to frame.
+type pump struct {
+	frame  gocv.Mat
+	reader *qr.Live
+	conv   *previewConverter
+}
+
+func newPump() *pump {
+	return &pump{frame: gocv.NewMat(), reader: qr.NewLive(), conv: newPreviewConverter()}
+}
+
+func (p *pump) close() {
+	p.frame.Close()
+	p.reader.Close()
+	p.conv.Close()
+}
+
 func (c *camera) run(ctx context.Context) {
-	frame := gocv.NewMat()
-	defer frame.Close()
-	reader := qr.NewLive()
-	defer reader.Close()
-	conv := newPreviewConverter()
-	defer conv.Close()
+	p := newPump()
+	defer p.close()
 	next := time.Now()
 	frames, since := 0, time.Now()
 	for ctx.Err() == nil {
@@ -121,50 +133,60 @@ func (c *camera) run(ctx context.Context) {
 			}
 		}
 		next = time.Now().Add(frameInterval)
-		use := flow.CameraUse(c.use.Load())
-		if use == flow.CameraOff && c.stillReq.Load() == 0 {
+		if flow.CameraUse(c.use.Load()) == flow.CameraOff && c.stillReq.Load() == 0 {
 			// Nobody looks at the camera: leave it (and the CPU) alone.
 			next = time.Now().Add(100 * time.Millisecond)
 			continue
 		}
-		src := c.current()
-		if err := src.Read(&frame); err != nil {
-			c.failed(ctx, src, err)
+		if !c.step(ctx, p) {
 			continue
 		}
-		if c.down {
-			slog.Info("camera back", "source", src.Name())
-			c.down = false
-			fyne.Do(func() { c.k.send(flow.CameraUp{}) })
-		}
-		guide := guideOff
-		switch use {
-		case flow.CameraForm:
-			guide = guideForm
-			if res, found := reader.Scan(ctx, frame); found {
-				ev := flow.FormRead{ID: res.ID, Err: res.Err, FromCamera: true}
-				fyne.Do(func() { c.k.send(ev) })
-			}
-		case flow.CameraFace:
-			guide = guideFace
-			if req := c.stillReq.Swap(0); req != 0 {
-				c.takeStill(req, frame)
-			} else if !c.checking.Load() {
-				h := c.k.checker.Guide(frame)
-				c.ready.Store(h.Ready)
-				fyne.Do(func() { c.k.showHint(h) })
-			}
-			if c.ready.Load() {
-				guide = guideFaceReady
-			}
-		}
-		img := conv.Convert(frame, guide)
-		fyne.Do(func() { c.k.showPreview(img) })
 		if frames++; time.Since(since) >= 2*time.Second {
 			c.fps.Store(int64(float64(frames) / time.Since(since).Seconds()))
 			frames, since = 0, time.Now()
 		}
 	}
+}
+
+// step reads one frame and does what the current step wants with it: decode the form's QR
+// code, or give the live hint (or take the still); then it hands the preview to the screen. It
+// reports whether a frame was read.
+func (c *camera) step(ctx context.Context, p *pump) bool {
+	use := flow.CameraUse(c.use.Load())
+	src := c.current()
+	if err := src.Read(&p.frame); err != nil {
+		c.failed(ctx, src, err)
+		return false
+	}
+	if c.down {
+		slog.Info("camera back", "source", src.Name())
+		c.down = false
+		fyne.Do(func() { c.k.send(flow.CameraUp{}) })
+	}
+	guide := guideOff
+	switch use {
+	case flow.CameraForm:
+		guide = guideForm
+		if res, found := p.reader.Scan(ctx, p.frame); found {
+			ev := flow.FormRead{ID: res.ID, Err: res.Err, FromCamera: true}
+			fyne.Do(func() { c.k.send(ev) })
+		}
+	case flow.CameraFace:
+		guide = guideFace
+		if req := c.stillReq.Swap(0); req != 0 {
+			c.takeStill(req, p.frame)
+		} else if !c.checking.Load() {
+			h := c.k.checker.Guide(p.frame)
+			c.ready.Store(h.Ready)
+			fyne.Do(func() { c.k.showHint(h) })
+		}
+		if c.ready.Load() {
+			guide = guideFaceReady
+		}
+	}
+	img := p.conv.Convert(p.frame, guide)
+	fyne.Do(func() { c.k.showPreview(img) })
+	return true
 }
 
 // takeStill checks a copy of frame off this goroutine, so the preview goes on meanwhile.
@@ -203,6 +225,9 @@ func (c *camera) failed(ctx context.Context, src capture.Source, err error) {
 		ev := flow.PhotoChecked{Req: int(req), Err: err}
 		fyne.Do(func() { c.k.send(ev) })
 	}
+	if c.k.fx.inline {
+		return // tests step the camera themselves
+	}
 	if !sleep(ctx, time.Second) {
 		return
 	}
@@ -221,5 +246,3 @@ func sleep(ctx context.Context, d time.Duration) bool {
 		return true
 	}
 }
-
-var _ = image.Point{}

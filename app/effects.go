@@ -23,10 +23,16 @@ const stillTimeout = 15 * time.Second
 type effects struct {
 	k  *kiosk
 	wg sync.WaitGroup
+	// inline runs the work on the caller's goroutine: tests, where fyne.Do runs at once.
+	inline bool
 }
 
 // goWork runs fn on its own goroutine; wait waits for all of them (shutdown).
 func (e *effects) goWork(fn func()) {
+	if e.inline {
+		fn()
+		return
+	}
 	e.wg.Add(1)
 	go func() { defer e.wg.Done(); fn() }()
 }
@@ -36,6 +42,9 @@ func (e *effects) wait() { e.wg.Wait() }
 // CheckPhoto asks the camera for the next frame as the still; the camera answers.
 func (e *effects) CheckPhoto(req int) {
 	e.k.camera.stillReq.Store(int64(req))
+	if e.inline {
+		return
+	}
 	time.AfterFunc(stillTimeout, func() {
 		fyne.Do(func() {
 			if e.k.flow.State() == flow.Checking {

@@ -79,6 +79,7 @@ func (k *kiosk) refreshScreen() {
 	k.chrome.render(k, k.shown)
 	if s, ok := k.screens[k.shown]; ok {
 		s.render(k)
+		s.content().Refresh()
 	}
 	k.idle.render(k)
 }

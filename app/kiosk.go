@@ -304,6 +304,7 @@ func (k *kiosk) refresh() {
 	}
 	k.chrome.render(k, state)
 	scr.render(k)
+	scr.content().Refresh() // texts changed length: lay the screen out again
 	k.idle.render(k)
 	if f.State() == flow.Idle || f.State() == flow.Checking {
 		k.keyboard.Clear()
@@ -469,6 +470,8 @@ func (c *chrome) render(k *kiosk, state flow.State) {
 		c.primary.set(m.T(primary), enabled)
 		c.primary.Show()
 	}
+	c.header.Refresh()
+	c.footer.Refresh()
 }
 
 // actions are the Back and primary buttons' texts of a state ("" hides one) and whether the

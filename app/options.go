@@ -28,12 +28,12 @@ func newOptionsScreen(k *kiosk) *optionsScreen {
 	question := func(q, help *widget.Label, yes, no *tapButton) fyne.CanvasObject {
 		return container.NewBorder(nil, nil, nil, container.NewHBox(yes, gap(), no), container.NewVBox(q, help))
 	}
-	s.box = container.NewVBox(s.heading, gap(), question(s.ecert, s.ecertHelp, s.ecertYes, s.ecertNo), gap(), gap(),
-		question(s.braille, s.bHelp, s.brYes, s.brNo))
+	s.box = container.NewVScroll(container.NewVBox(s.heading, gap(), question(s.ecert, s.ecertHelp, s.ecertYes, s.ecertNo), gap(), gap(),
+		question(s.braille, s.bHelp, s.brYes, s.brNo)))
 	return s
 }
 
-func (s *optionsScreen) content() fyne.CanvasObject { return container.NewVScroll(s.box) }
+func (s *optionsScreen) content() fyne.CanvasObject { return s.box }
 
 func (s *optionsScreen) render(k *kiosk) {
 	m, o := k.msgs, k.flow.Session().Options
@@ -75,13 +75,11 @@ func newInstructionsScreen(*kiosk) *instructionsScreen {
 		s.items = append(s.items, l)
 		box.Add(l)
 	}
-	s.box = box
+	s.box = container.NewVScroll(container.NewPadded(box))
 	return s
 }
 
-func (s *instructionsScreen) content() fyne.CanvasObject {
-	return container.NewVScroll(container.NewPadded(s.box))
-}
+func (s *instructionsScreen) content() fyne.CanvasObject { return s.box }
 
 func (s *instructionsScreen) render(k *kiosk) {
 	setText(s.heading, k.msgs.T("ui.instructions.heading"), 0)

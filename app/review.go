@@ -164,11 +164,11 @@ func newStaffReasonScreen(k *kiosk) *staffReasonScreen {
 		box.Add(gap())
 	}
 	box.Add(s.err)
-	s.box = box
+	s.box = container.NewCenter(box)
 	return s
 }
 
-func (s *staffReasonScreen) content() fyne.CanvasObject { return container.NewCenter(s.box) }
+func (s *staffReasonScreen) content() fyne.CanvasObject { return s.box }
 
 func (s *staffReasonScreen) render(k *kiosk) {
 	m := k.msgs

@@ -171,18 +171,22 @@ func gap() fyne.CanvasObject {
 // keypad is an on-screen number pad: digits, and delete.
 type keypad struct {
 	content fyne.CanvasObject
+	keys    map[byte]*tapButton
 	del     *tapButton
 }
 
 func newKeypad(digit func(byte), del func()) *keypad {
-	k := &keypad{}
+	k := &keypad{keys: map[byte]*tapButton{}}
 	var keys []fyne.CanvasObject
+	for _, d := range "1234567890" {
+		k.keys[byte(d)] = keypadKey(byte(d), digit)
+	}
 	for _, d := range "123456789" {
-		keys = append(keys, keypadKey(byte(d), digit))
+		keys = append(keys, k.keys[byte(d)])
 	}
 	k.del = newTapButton("", false, del)
 	k.del.MinWidth = 150
-	keys = append(keys, k.del, keypadKey('0', digit), layout.NewSpacer())
+	keys = append(keys, k.del, k.keys['0'], layout.NewSpacer())
 	k.content = container.NewGridWithColumns(3, keys...)
 	return k
 }
@@ -230,6 +234,7 @@ func (s *stepBar) set(names []string, current int) {
 		t.Refresh()
 		s.pills[i].Refresh()
 	}
+	s.content.Refresh() // the pills' widths follow their new texts
 }
 
 // tapArea is an invisible area that counts taps: the hidden gesture for operator mode.

@@ -32,7 +32,7 @@ func TestSubmitQueuesThenPrints(t *testing.T) {
 	q := storagetest.Open(t)
 	pdf := filepath.Join(t.TempDir(), "slip.pdf")
 	woken := 0
-	s := &booth.Submitter{Queue: q, Printer: slip.BoothPrinter{Printer: &slip.PDFFile{Path: pdf}}, Wake: func() { woken++ }}
+	s := &booth.Submitter{Queue: q, Printer: &slip.Booth{Printer: &slip.PDFFile{Path: pdf}}, Wake: func() { woken++ }}
 	done, err := s.Submit(context.Background(), storagetest.Application(1, goodPhoto))
 	if err != nil {
 		t.Fatal(err)
@@ -63,7 +63,7 @@ func TestSubmitPrinterFailureKeepsTheApplication(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &booth.Submitter{Queue: q, Printer: slip.BoothPrinter{Printer: p}}
+	s := &booth.Submitter{Queue: q, Printer: &slip.Booth{Printer: p}}
 	done, err := s.Submit(context.Background(), storagetest.Application(2, goodPhoto))
 	if err != nil {
 		t.Fatalf("the application was not queued: %v", err)
@@ -92,7 +92,7 @@ func TestSubmitPrinterFailureKeepsTheApplication(t *testing.T) {
 func TestSubmitRefusesAndQueuesNothing(t *testing.T) {
 	q := storagetest.Open(t)
 	pdf := filepath.Join(t.TempDir(), "slip.pdf")
-	s := &booth.Submitter{Queue: q, Printer: slip.BoothPrinter{Printer: &slip.PDFFile{Path: pdf}},
+	s := &booth.Submitter{Queue: q, Printer: &slip.Booth{Printer: &slip.PDFFile{Path: pdf}},
 		Now: func() time.Time { return time.Date(2026, 11, 29, 10, 0, 0, 0, booth.JST) }}
 	cases := map[string]struct {
 		mutate func(*booth.Application)

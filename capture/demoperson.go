@@ -63,30 +63,43 @@ func newDemoPerson(w, h int) (*demoPerson, error) {
 	return p, nil
 }
 
+// cutOutScale is the size GrabCut works at: half the portrait's, which keeps its graph (and
+// what OpenCV's allocator holds on to afterwards) four times smaller; the mask is scaled back up
+// and softened.
+const cutOutScale = 2
+
 // cutOut separates the person from the portrait's background (a flag and a model shuttle) with
 // GrabCut seeded by the outline, and softens the edge.
 func (p *demoPerson) cutOut() error {
-	mask := gocv.NewMatWithSize(p.sprite.Rows(), p.sprite.Cols(), gocv.MatTypeCV8U) // 0: background
+	small := gocv.NewMat()
+	defer small.Close()
+	gocv.Resize(p.sprite, &small, image.Pt(p.sprite.Cols()/cutOutScale, p.sprite.Rows()/cutOutScale), 0, 0, gocv.InterpolationArea)
+	mask := gocv.NewMatWithSize(small.Rows(), small.Cols(), gocv.MatTypeCV8U) // 0: background
 	defer mask.Close()
 	label := func(v uint8) color.RGBA { return color.RGBA{B: v} } // one channel: gocv takes B first
-	outline := gocv.NewPointsVectorFromPoints([][]image.Point{demoOutline})
+	var pts []image.Point
+	for _, pt := range demoOutline {
+		pts = append(pts, pt.Div(cutOutScale))
+	}
+	outline := gocv.NewPointsVectorFromPoints([][]image.Point{pts})
 	defer outline.Close()
 	// OpenCV's GrabCut labels: 0 background, 1 foreground, 2 probably background, 3 probably
 	// foreground.
 	gocv.FillPoly(&mask, outline, label(3))
 	for _, r := range demoSure {
-		gocv.Rectangle(&mask, r, label(1), -1)
+		gocv.Rectangle(&mask, image.Rectangle{r.Min.Div(cutOutScale), r.Max.Div(cutOutScale)}, label(1), -1)
 	}
 	bgd, fgd := gocv.NewMat(), gocv.NewMat()
 	defer bgd.Close()
 	defer fgd.Close()
-	gocv.GrabCut(p.sprite, &mask, image.Rectangle{}, &bgd, &fgd, 5, gocv.GCInitWithMask)
+	gocv.GrabCut(small, &mask, image.Rectangle{}, &bgd, &fgd, 5, gocv.GCInitWithMask)
 	// Foreground is GC_FGD (1) or GC_PR_FGD (3): the lowest bit.
 	one := gocv.NewMatWithSizeFromScalar(gocv.NewScalar(1, 0, 0, 0), mask.Rows(), mask.Cols(), gocv.MatTypeCV8U)
 	defer one.Close()
 	gocv.BitwiseAnd(mask, one, &mask)
+	mask.ConvertToWithParams(&mask, gocv.MatTypeCV8U, 255, 0)
 	p.alpha = gocv.NewMat()
-	mask.ConvertToWithParams(&p.alpha, gocv.MatTypeCV8U, 255, 0)
+	gocv.Resize(mask, &p.alpha, image.Pt(p.sprite.Cols(), p.sprite.Rows()), 0, 0, gocv.InterpolationLinear)
 	gocv.GaussianBlur(p.alpha, &p.alpha, image.Pt(5, 5), 0, 0, gocv.BorderReplicate)
 	return nil
 }

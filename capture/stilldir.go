@@ -88,6 +88,14 @@ func (s *StillDir) Read(dst *gocv.Mat) error {
 	return nil
 }
 
+// SetClock makes the folder show its images by now's time from now on, from the first image:
+// tests step through the images at will.
+func (s *StillDir) SetClock(now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.now, s.start = now, now()
+}
+
 func (s *StillDir) Name() string { return s.dir }
 
 func (s *StillDir) Close() error {

@@ -86,7 +86,6 @@ func TestParsePayload(t *testing.T) {
 	}
 }
 
-
 // FuzzParsePayload checks the parser's invariants on any input: it never panics, an accepted
 // payload yields exactly 23 ASCII digits that occur in the payload (directly, or percent-encoded
 // in a URL), and a rejection always carries a known reason.

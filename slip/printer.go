@@ -125,15 +125,3 @@ func parseWidth(s string) (int, error) {
 	}
 	return n, nil
 }
-
-// BoothPrinter prints the booth's slips on a Printer, with the booth's status page: the
-// booth.SlipPrinter of a Submitter.
-type BoothPrinter struct {
-	Printer   Printer
-	StatusURL string
-}
-
-// PrintSlip prints r.
-func (b BoothPrinter) PrintSlip(ctx context.Context, r booth.Receipt) error {
-	return b.Printer.Print(ctx, Receipt{Receipt: r, StatusURL: b.StatusURL})
-}

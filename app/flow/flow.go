@@ -526,7 +526,7 @@ func (f *Flow) tick(now time.Time) {
 // enter leaves the current state for s and runs s's enter action.
 func (f *Flow) enter(s State) {
 	from := f.state
-	f.cfg.Log.Debug("flow", "from", from.String(), "to", s.String())
+	f.cfg.Log.Info("flow", "from", from.String(), "to", s.String())
 	now := f.cfg.Now()
 	f.state, f.since = s, now
 	f.inputErr = nil

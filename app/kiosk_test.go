@@ -1,0 +1,302 @@
+package app
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/idbooth/idbooth/app/flow"
+	"github.com/idbooth/idbooth/app/pin"
+	"github.com/idbooth/idbooth/booth"
+	"github.com/idbooth/idbooth/capture"
+	"github.com/idbooth/idbooth/capture/photo"
+	"github.com/idbooth/idbooth/internal/testsupport"
+	"github.com/idbooth/idbooth/slip"
+	"github.com/idbooth/idbooth/storage"
+	"github.com/idbooth/idbooth/storage/storagetest"
+)
+
+// The form frame the folder camera shows first (../shared/testdata/formqr, read by the live
+// reader) and the ID its QR code holds.
+const (
+	formFrame   = "frame003.jpg"
+	formFrameID = booth.FormID("73241688053052503051788")
+	operatorPIN = "2468"
+)
+
+type clock struct{ t time.Time }
+
+func (c *clock) Now() time.Time { return c.t }
+
+// rig is a kiosk on Fyne's test driver with a real queue, a folder camera of real images, and
+// slips written as PDFs; the test drives its clock and its camera frame by frame.
+type rig struct {
+	t      *testing.T
+	k      *kiosk
+	clock  *clock
+	store  *storage.Store
+	cam    *capture.StillDir
+	camIdx int // the folder image the camera shows
+	pump   *pump
+	slips  string
+	camDir string
+}
+
+// acceptedFace is the first accept-labelled photo of ../shared/testdata/faces that the checker
+// accepts (the labels are the photo engineers' concern, the kiosk's flow is this test's).
+func acceptedFace(t *testing.T) string {
+	dir := testsupport.SharedTestdata(t, "faces")
+	data, err := os.ReadFile(filepath.Join(dir, "labels.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := photo.NewChecker(photo.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, line := range strings.Split(string(data), "\n")[1:] {
+		f := strings.Split(line, "\t")
+		if len(f) < 2 || f[1] != "accept" {
+			continue
+		}
+		if res, err := c.CheckFile(filepath.Join(dir, f[0])); err == nil && res.OK {
+			return filepath.Join(dir, f[0])
+		}
+	}
+	t.Fatal("the checker accepts none of the accept-labelled photos")
+	return ""
+}
+
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	a := test.NewApp()
+	t.Cleanup(a.Quit)
+	r := &rig{t: t, clock: &clock{time.Date(2026, 11, 29, 10, 0, 0, 0, booth.JST)}, store: storagetest.Open(t), slips: t.TempDir()}
+	// The folder camera: the form, then the face, each held an hour of a clock of its own.
+	r.camDir = t.TempDir()
+	copyFile(t, filepath.Join(testsupport.SharedTestdata(t, "formqr"), formFrame), filepath.Join(r.camDir, "1-form.jpg"))
+	copyFile(t, acceptedFace(t), filepath.Join(r.camDir, "2-face.jpg"))
+	cam, err := capture.OpenStillDir(r.camDir, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := time.Unix(0, 0)
+	cam.SetClock(func() time.Time { return base.Add(time.Duration(r.camIdx) * time.Hour) })
+	r.cam = cam
+	h, _ := pin.Hash(operatorPIN)
+	lock, _ := pin.NewLock(h, r.clock.Now)
+	k, err := newKiosk(a, Options{
+		Source: cam, Store: r.store, Printer: &slip.Booth{Dir: r.slips}, PIN: lock, Now: r.clock.Now,
+		Settings: Settings{BoothID: "test-booth", BoothName: "Test", IdleTimeout: 60 * time.Second, PhotoSheet: true},
+		Windowed: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.fx.inline = true
+	k.win.Resize(fyne.NewSize(1280, 800))
+	r.k = k
+	r.pump = newPump()
+	t.Cleanup(func() { r.pump.close(); k.close() })
+	return r
+}
+
+func copyFile(t *testing.T, from, to string) {
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// showImage makes the folder camera show its image i (0: the form, 1: the face).
+func (r *rig) showImage(i int) { r.camIdx = i }
+
+// wait lets time pass on the kiosk's clock, ticking as the kiosk does.
+func (r *rig) wait(d time.Duration) {
+	for step := 250 * time.Millisecond; d > 0; d -= step {
+		r.clock.t = r.clock.t.Add(min(step, d))
+		r.k.send(flow.Tick{})
+	}
+}
+
+// frames runs the camera for n frames.
+func (r *rig) frames(n int) {
+	for i := 0; i < n; i++ {
+		r.k.camera.step(context.Background(), r.pump)
+	}
+}
+
+func (r *rig) want(s flow.State) {
+	r.t.Helper()
+	if got := r.k.flow.State(); got != s {
+		r.t.Fatalf("state %s, want %s (failure: %v)", got, s, r.k.flow.Failure())
+	}
+}
+
+func (r *rig) tap(b *tapButton) {
+	r.t.Helper()
+	if !b.Visible() || b.Disabled {
+		r.t.Fatalf("button %q is not there to tap (visible %v, disabled %v)", b.Text, b.Visible(), b.Disabled)
+	}
+	test.Tap(b)
+}
+
+func (r *rig) typeOn(p *keypad, digits string) {
+	for _, d := range []byte(digits) {
+		r.tap(p.keys[d])
+	}
+}
+
+// A resident applies from start to end by touch alone, in English: the camera reads the form,
+// the date of birth goes in on the keypad, the photo is taken and accepted; the queue then holds
+// one application that decrypts to what was entered, and its slip was printed and recorded.
+func TestResidentAppliesByTouch(t *testing.T) {
+	r := newRig(t)
+	k := r.k
+	attract := k.screens[flow.Attract].(*attractScreen)
+	r.tap(attract.langs.buttons["en"])
+	if k.msgs.Lang() != "en" || k.chrome.primary.Text != "Start" {
+		t.Fatalf("language: %s, primary %q", k.msgs.Lang(), k.chrome.primary.Text)
+	}
+	r.tap(k.chrome.primary)
+	r.want(flow.Scan)
+
+	r.showImage(0)
+	for i := 0; i < 20 && k.flow.ScanPhase() != flow.ScanRead; i++ {
+		r.frames(1)
+	}
+	scan := k.screens[flow.Scan].(*scanScreen)
+	if k.flow.ScanPhase() != flow.ScanRead || !strings.Contains(scan.masked.Text, "1788") || strings.Contains(scan.masked.Text, "7324") {
+		t.Fatalf("the form was not read from the camera: %v, shown %q", k.flow.ScanErr(), scan.masked.Text)
+	}
+	r.wait(2 * time.Second)
+	r.want(flow.BirthDate)
+
+	birth := k.screens[flow.BirthDate].(*birthScreen)
+	r.tap(birth.calendars[booth.Showa])
+	r.typeOn(birth.pad, "600615")
+	if !strings.Contains(birth.result.Text, "1985") || !strings.Contains(birth.result.Text, "Showa 60") {
+		t.Fatalf("the date shown back: %q", birth.result.Text)
+	}
+	r.tap(k.chrome.primary)
+	r.want(flow.Options)
+	opts := k.screens[flow.Options].(*optionsScreen)
+	r.tap(opts.brYes)
+	r.tap(k.chrome.primary)
+	r.want(flow.Instructions)
+	r.tap(k.chrome.primary)
+	r.want(flow.Live)
+
+	r.showImage(1)
+	r.frames(10)
+	r.tap(k.chrome.primary) // Take photo
+	r.want(flow.Countdown)
+	r.wait(3 * time.Second)
+	r.want(flow.Checking)
+	r.frames(1) // the still
+	r.want(flow.Review)
+	review := k.screens[flow.Review].(*reviewScreen)
+	if !k.flow.Session().Photo.OK || !strings.Contains(review.verdict.Text, "can use") || k.chrome.primary.Text != "Use this photo" {
+		t.Fatalf("review: %q, primary %q, problems %v", review.verdict.Text, k.chrome.primary.Text, k.flow.Session().Photo.Codes())
+	}
+	r.tap(k.chrome.primary)
+	r.want(flow.Confirm)
+	confirm := k.screens[flow.Confirm].(*confirmScreen)
+	if confirm.formID.Text != "***-****-****-****-****-1788" || !strings.Contains(confirm.birth.Text, "15 Jun 1985") {
+		t.Fatalf("confirm shows %q %q", confirm.formID.Text, confirm.birth.Text)
+	}
+	r.tap(k.chrome.primary) // Agree and send
+	r.want(flow.Done)
+
+	entries, err := r.store.List(context.Background(), storage.Filter{})
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("queue: %v %v", entries, err)
+	}
+	e := entries[0]
+	a, err := r.store.Get(context.Background(), e.UUID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.FormID != formFrameID || a.BirthDate != (booth.Date{Year: 1985, Month: 6, Day: 15}) || !a.Options.Braille ||
+		!a.Options.ECertificate || a.Lang != "en" || !a.PhotoCheck.OK || a.BoothID != "test-booth" || a.Channel != booth.ChannelBooth {
+		t.Fatalf("queued %+v", a)
+	}
+	if e.Slip.State != storage.SlipPrinted {
+		t.Fatalf("slip state %s", e.Slip.State)
+	}
+	done := k.screens[flow.Done].(*doneScreen)
+	slipFile := filepath.Join(r.slips, "slip-"+e.Receipt+".pdf")
+	if done.receipt.Text != e.Receipt || !strings.Contains(done.slip.Text, slipFile) {
+		t.Fatalf("done shows %q / %q", done.receipt.Text, done.slip.Text)
+	}
+	if text := pdfText(t, slipFile); !strings.Contains(text, e.Receipt) || !strings.Contains(text, "1788") {
+		t.Fatalf("the slip PDF does not hold the receipt number:\n%s", text)
+	}
+	// The photo sheet on offer, printed once.
+	r.tap(done.sheet)
+	if _, err := os.Stat(filepath.Join(r.slips, "photo-sheet-"+e.Receipt+".pdf")); err != nil {
+		t.Fatalf("photo sheet: %v", err)
+	}
+	// Finish: back to the start with nothing of the session left.
+	r.tap(k.chrome.primary)
+	r.want(flow.Attract)
+	if s := k.flow.Session(); s.FormID != "" || s.Photo != nil || s.Result != nil || review.photo.Image != placeholder ||
+		confirm.formID.Text != "" || done.receipt.Text != "" {
+		t.Fatalf("the session outlived its end: %+v", s)
+	}
+}
+
+func pdfText(t *testing.T, path string) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		testsupport.Missing(t, "pdftotext: %v", err)
+	}
+	out, err := exec.Command("pdftotext", path, "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v %s", path, err, out)
+	}
+	return string(out)
+}
+
+// Operator mode opens with five taps on the title and the PIN; five wrong PINs lock it for five
+// minutes, during which even the right PIN is refused.
+func TestOperatorPINLockout(t *testing.T) {
+	r := newRig(t)
+	k := r.k
+	title := k.chrome.header.(*fyne.Container)
+	_ = title
+	for i := 0; i < 5; i++ {
+		k.gesture()
+	}
+	r.want(flow.OperatorPIN)
+	pinScr := k.screens[flow.OperatorPIN].(*pinScreen)
+	for i := 0; i < pin.MaxTries; i++ {
+		r.typeOn(pinScr.pad, "0000")
+		r.tap(k.chrome.primary)
+	}
+	if !strings.Contains(pinScr.err.Text, "✗") {
+		t.Fatalf("no lockout shown: %q", pinScr.err.Text)
+	}
+	r.typeOn(pinScr.pad, operatorPIN)
+	r.tap(k.chrome.primary)
+	r.want(flow.OperatorPIN)
+	r.clock.t = r.clock.t.Add(pin.Lockout)
+	r.typeOn(pinScr.pad, operatorPIN)
+	r.tap(k.chrome.primary)
+	r.want(flow.Operator)
+	op := k.screens[flow.Operator].(*operatorScreen)
+	r.tap(op.tabs["today"])
+	r.tap(op.leave)
+	r.want(flow.Attract)
+}
