@@ -20,6 +20,7 @@ import (
 	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/capture"
 	"github.com/idbooth/idbooth/config"
+	"github.com/idbooth/idbooth/internal/cmem"
 	"github.com/idbooth/idbooth/slip"
 	"github.com/idbooth/idbooth/storage"
 	"github.com/idbooth/idbooth/upload"
@@ -74,6 +75,7 @@ func runKiosk(ctx context.Context, env *cliEnv, args []string) int {
 	// than Go's default (heap growth of 100%) so the kiosk's memory stays flat and small (DESIGN
 	// §3: RSS ≤ 300 MB), for about 2% of a core.
 	debug.SetGCPercent(50)
+	cmem.ReturnLargeBlocks()
 	meta, err := appMetadata()
 	if err != nil {
 		return fail(err)

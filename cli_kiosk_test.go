@@ -58,6 +58,7 @@ type kioskProc struct {
 	home    string
 	mu      sync.Mutex
 	log     []string
+	read    int // log lines waitLog has looked at: each wait starts after the last match
 	changed chan struct{}
 }
 
@@ -87,22 +88,22 @@ func startKiosk(t *testing.T, args ...string) *kioskProc {
 	return k
 }
 
-// waitLog waits for a log line matching re and returns its submatches.
+// waitLog waits for a log line matching re, after the lines earlier waits matched, and returns
+// its submatches.
 func (k *kioskProc) waitLog(re string, within time.Duration) []string {
 	k.t.Helper()
 	rx := regexp.MustCompile(re)
 	deadline := time.After(within)
-	seen := 0
 	for {
 		k.mu.Lock()
-		lines := k.log[seen:]
-		seen = len(k.log)
-		k.mu.Unlock()
-		for _, l := range lines {
-			if m := rx.FindStringSubmatch(l); m != nil {
+		for ; k.read < len(k.log); k.read++ {
+			if m := rx.FindStringSubmatch(k.log[k.read]); m != nil {
+				k.read++
+				k.mu.Unlock()
 				return m
 			}
 		}
+		k.mu.Unlock()
 		select {
 		case <-k.changed:
 		case <-time.After(100 * time.Millisecond):
@@ -178,8 +179,8 @@ func TestKioskStartsWithDemoCamera(t *testing.T) {
 
 // A resident's whole application through the keyboard contract alone (DESIGN §7), on the real
 // binary: the 23 digits and Enter of a barcode reader, 8 digits for the date of birth, Enter for
-// every primary action; then `idbooth queue` lists the application and the slip PDF holds its
-// receipt number.
+// every primary action; then `idbooth queue` lists the application, the slip PDF holds its
+// receipt number, and the sync running inside the kiosk has delivered it to the intake.
 func TestKioskApplicationByKeyboard(t *testing.T) {
 	if _, err := exec.LookPath("xdotool"); err != nil {
 		testsupport.Missing(t, "xdotool: %v", err)
@@ -189,8 +190,9 @@ func TestKioskApplicationByKeyboard(t *testing.T) {
 	data, _ := os.ReadFile(face)
 	os.WriteFile(filepath.Join(camDir, "face.jpg"), data, 0o600)
 	e := newQueueTestEnv(t)
+	srv, held := startTestIntake(t)
 	k := startKiosk(t, "--camera", camDir, "--printer", "pdf:"+slips, "--booth", "e2e-booth", "--lang", "en",
-		"--db", e.db, "--key", e.key)
+		"--db", e.db, "--key", e.key, "--intake", srv.URL, "--token", intakeToken)
 	k.waitLog(`kiosk ready`, 30*time.Second)
 
 	k.xdotool("key", "Return") // Start
@@ -208,21 +210,37 @@ func TestKioskApplicationByKeyboard(t *testing.T) {
 	k.waitLog(`to=live`, 5*time.Second)
 	time.Sleep(2 * time.Second) // the live hint settles on the photo held up
 	k.xdotool("key", "Return")  // Take photo: 3-2-1
+	m := k.waitLog(`still checked ms=(\d+) preview_fps=(\d+)`, 20*time.Second)
+	ms, _ := strconv.Atoi(m[1])
+	fps, _ := strconv.Atoi(m[2])
+	t.Logf("still checked in %d ms, the preview meanwhile at %d fps", ms, fps)
+	if ms >= 200 && fps < 20 {
+		t.Errorf("the preview dropped to %d fps while the still was checked (%d ms)", fps, ms)
+	}
 	k.waitLog(`to=review`, 20*time.Second)
 	k.screenshot("review")
 	k.xdotool("key", "Return") // Use this photo
 	k.waitLog(`to=confirm`, 5*time.Second)
 	k.xdotool("key", "Return") // Agree and send
-	m := k.waitLog(`application queued receipt=(\S+) slip_printed=true`, 30*time.Second)
+	m = k.waitLog(`application queued receipt=(\S+) slip_printed=true`, 30*time.Second)
 	receipt := m[1]
 	k.waitLog(`to=done`, 5*time.Second)
 	k.screenshot("done")
+	// The sync inside the kiosk was woken by the new application: the intake has it at once.
+	deadline := time.Now().Add(15 * time.Second)
+	for n, _ := held.Count(t.Context()); n != 1; n, _ = held.Count(t.Context()) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the intake holds %d applications, want 1", n)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	k.stop()
 
 	code, out, errOut := e.idbooth(t, "queue")
 	lines := jsonLines(t, out)
 	if code != exitOK || len(lines) != 2 || lines[1]["receipt"] != receipt || lines[1]["booth_id"] != "e2e-booth" ||
-		lines[1]["masked_id"] != "***-****-****-****-****-0123" || lines[1]["slip"].(map[string]any)["state"] != "printed" {
+		lines[1]["masked_id"] != "***-****-****-****-****-0123" || lines[1]["slip"].(map[string]any)["state"] != "printed" ||
+		lines[1]["state"] != "sent" {
 		t.Fatalf("idbooth queue: exit %d\n%s\n%s", code, out, errOut)
 	}
 	slipFile := filepath.Join(slips, "slip-"+receipt+".pdf")
@@ -303,3 +321,64 @@ func memoryOf(t *testing.T, pid int) memory {
 }
 
 var _ = io.Discard
+
+// The kiosk's memory stays flat over many residents: a session after session through the
+// keyboard contract on the real binary, memory measured after each. CI runs a dozen sessions;
+// IDBOOTH_SESSIONS=200 runs the long soak whose figures the closing notes quote.
+func TestKioskMemoryFlatOverSessions(t *testing.T) {
+	if _, err := exec.LookPath("xdotool"); err != nil {
+		testsupport.Missing(t, "xdotool: %v", err)
+	}
+	sessions := 12
+	if n, err := strconv.Atoi(os.Getenv("IDBOOTH_SESSIONS")); err == nil && n > 0 {
+		sessions = n
+	}
+	camDir := t.TempDir()
+	data, _ := os.ReadFile(labelledFaces(t, "accept")[0])
+	os.WriteFile(filepath.Join(camDir, "face.jpg"), data, 0o600)
+	e := newQueueTestEnv(t)
+	k := startKiosk(t, "--camera", camDir, "--printer", "pdf:"+t.TempDir(), "--db", e.db, "--key", e.key)
+	k.waitLog(`kiosk ready`, 30*time.Second)
+	var mem []memory
+	start := time.Now()
+	for s := 1; s <= sessions; s++ {
+		k.xdotool("key", "Return")
+		k.waitLog(`from=attract to=scan`, 5*time.Second)
+		k.xdotool("type", "--delay", "5", fmt.Sprintf("1234567890123456789%04d", s))
+		k.xdotool("key", "Return", "Return")
+		k.waitLog(`from=scan to=birth_date`, 5*time.Second)
+		k.xdotool("type", "--delay", "20", "19700101")
+		k.xdotool("key", "Return", "Return", "Return")
+		k.waitLog(`from=instructions to=live`, 5*time.Second)
+		time.Sleep(500 * time.Millisecond)
+		k.xdotool("key", "Return")
+		k.waitLog(`from=checking to=review`, 20*time.Second)
+		k.xdotool("key", "Return")
+		k.waitLog(`from=review to=confirm`, 5*time.Second)
+		k.xdotool("key", "Return")
+		k.waitLog(`from=sending to=done`, 30*time.Second)
+		k.xdotool("key", "Return")
+		k.waitLog(`from=done to=attract`, 5*time.Second)
+		time.Sleep(300 * time.Millisecond)
+		mem = append(mem, memoryOf(t, k.cmd.Process.Pid))
+		if s%10 == 0 || s == sessions {
+			t.Logf("after %d sessions (%v): %s", s, time.Since(start).Round(time.Second), mem[s-1])
+		}
+	}
+	k.stop()
+	if code, out, _ := e.idbooth(t, "queue", "--state", "pending"); code != exitOK || len(jsonLines(t, out)) != sessions+1 {
+		t.Fatalf("queue holds %d lines, want %d applications", len(jsonLines(t, out))-1, sessions)
+	}
+	first, last := mem[min(2, len(mem)-1)], mem[len(mem)-1]
+	peak := 0
+	for _, m := range mem {
+		peak = max(peak, m.withoutSoftwareGL)
+	}
+	t.Logf("memory after session 3: %s; after session %d: %s; peak %d MB", first, sessions, last, peak)
+	if peak > 300 {
+		t.Errorf("peak %d MB over the 300 MB budget", peak)
+	}
+	if grow := last.withoutSoftwareGL - first.withoutSoftwareGL; grow > 20 {
+		t.Errorf("memory grew %d MB from session 3 to %d: a leak", grow, sessions)
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/idbooth/idbooth/assets"
 	"github.com/idbooth/idbooth/config"
 )
 
@@ -57,7 +58,7 @@ func newFlagSet(env *cliEnv, name, usage string) (*flag.FlagSet, *commonFlags) {
 	c := &commonFlags{}
 	fs.StringVar(&c.db, "db", filepath.Join(config.DataDir(), "queue.db"), "SQLite queue database (env IDBOOTH_DB)")
 	fs.StringVar(&c.key, "key", filepath.Join(config.DataDir(), "queue.key"), "encryption key file, created 0600 on first use (env IDBOOTH_KEY)")
-	fs.StringVar(&c.lang, "lang", "ja", "language of messages for people: ja or en (env IDBOOTH_LANG)")
+	fs.StringVar(&c.lang, "lang", "ja", "language of messages for people: "+strings.Join(assets.Offered, ", ")+" (env IDBOOTH_LANG)")
 	fs.Usage = func() {
 		fmt.Fprintf(env.stderr, "usage: idbooth %s %s\n", name, usage)
 		fs.PrintDefaults()

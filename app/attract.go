@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/idbooth/idbooth/app/flow"
@@ -53,11 +54,7 @@ type languageGrid struct {
 func newLanguageGrid(k *kiosk, choose func(lang string)) *languageGrid {
 	g := &languageGrid{buttons: map[string]*tapButton{}}
 	g.langs = k.opt.Settings.Languages
-	cols := 4
-	if len(g.langs) <= 4 {
-		cols = len(g.langs)
-	}
-	g.content = container.NewGridWithColumns(max(1, cols))
+	g.content = container.NewGridWithColumns(g.columns(false))
 	for _, l := range g.langs {
 		b := newTapButton(assets.Messages(l).T("ui.lang_name"), false, func() { choose(l) })
 		b.MinWidth = 300
@@ -66,6 +63,20 @@ func newLanguageGrid(k *kiosk, choose func(lang string)) *languageGrid {
 		g.content.Add(b)
 	}
 	return g
+}
+
+// columns: four in a landscape screen, three in a portrait one (fewer when fewer languages).
+func (g *languageGrid) columns(portrait bool) int {
+	cols := 4
+	if portrait {
+		cols = 3
+	}
+	return max(1, min(cols, len(g.langs)))
+}
+
+func (g *languageGrid) orient(portrait bool) {
+	g.content.Layout = layout.NewGridLayoutWithColumns(g.columns(portrait))
+	g.content.Refresh()
 }
 
 func (g *languageGrid) render(k *kiosk) {

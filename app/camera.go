@@ -31,8 +31,10 @@ type camera struct {
 	closed bool
 
 	use      atomic.Int32 // flow.CameraUse
+	preview  atomic.Bool  // operator mode's camera test: frames shown, nothing decoded
 	stillReq atomic.Int64 // a still check asked for (its request number), 0 when none
 	checking atomic.Bool  // a still check is running: no live hint meanwhile
+	frames   atomic.Int64 // preview frames shown, to measure the rate during a still check
 	ready    atomic.Bool  // the live hint said ready (the face guide turns green)
 	down     bool
 
@@ -133,7 +135,7 @@ func (c *camera) run(ctx context.Context) {
 			}
 		}
 		next = time.Now().Add(frameInterval)
-		if flow.CameraUse(c.use.Load()) == flow.CameraOff && c.stillReq.Load() == 0 {
+		if flow.CameraUse(c.use.Load()) == flow.CameraOff && c.stillReq.Load() == 0 && !c.preview.Load() {
 			// Nobody looks at the camera: leave it (and the CPU) alone.
 			next = time.Now().Add(100 * time.Millisecond)
 			continue
@@ -186,6 +188,7 @@ func (c *camera) step(ctx context.Context, p *pump) bool {
 	}
 	img := p.conv.Convert(p.frame, guide)
 	fyne.Do(func() { c.k.showPreview(img) })
+	c.frames.Add(1)
 	return true
 }
 
@@ -196,7 +199,12 @@ func (c *camera) takeStill(req int64, frame gocv.Mat) {
 	c.k.fx.goWork(func() {
 		defer still.Close()
 		defer c.checking.Store(false)
+		start, frames := time.Now(), c.frames.Load()
 		res, err := c.k.checker.CheckStill(still)
+		// The preview must not freeze while the still is checked (≥ 20 fps): operators see the
+		// rate in the log.
+		d := time.Since(start)
+		slog.Info("still checked", "ms", d.Milliseconds(), "preview_fps", int(float64(c.frames.Load()-frames)/max(d.Seconds(), 0.001)))
 		ev := flow.PhotoChecked{Req: int(req), Err: err}
 		if err == nil {
 			ev.Photo = photoOf(res)

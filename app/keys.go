@@ -79,7 +79,7 @@ func (k *kiosk) refreshScreen() {
 	k.chrome.render(k, k.shown)
 	if s, ok := k.screens[k.shown]; ok {
 		s.render(k)
-		s.content().Refresh()
+		k.root.Objects[0].Refresh()
 	}
 	k.idle.render(k)
 }

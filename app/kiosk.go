@@ -132,11 +132,12 @@ type kiosk struct {
 	log      *slog.Logger
 	now      func() time.Time
 
-	msgs    *assets.Catalog
-	lang    string // the theme's language (its font)
-	scale   float32
-	shown   flow.State
-	version uint64
+	msgs     *assets.Catalog
+	lang     string // the theme's language (its font)
+	scale    float32
+	portrait bool
+	shown    flow.State
+	version  uint64
 
 	root    *fyne.Container
 	chrome  *chrome
@@ -185,6 +186,9 @@ func newKiosk(a fyne.App, opt Options) (*kiosk, error) {
 	if opt.Windowed {
 		k.scale = scaleFor(1280, 800)
 	}
+	// Typed digits stay until the session ends (the flow's idle time-out wipes them), however
+	// long a resident takes to find them on the form.
+	k.keyboard.StaleAfter = 0
 	k.camera = newCamera(k, opt.Source)
 	k.fx = &effects{k: k}
 	k.flow = flow.New(k.flowConfig(), k.fx, pinAuth{opt.PIN})
@@ -301,14 +305,13 @@ func (k *kiosk) refresh() {
 		k.root.Objects = []fyne.CanvasObject{k.chrome.frame(scr.content())}
 		k.root.Refresh()
 		k.camera.setUse(state.Camera())
+		k.camera.preview.Store(false) // operator mode's camera test turns it on for its tab
 	}
 	k.chrome.render(k, state)
 	scr.render(k)
-	scr.content().Refresh() // texts changed length: lay the screen out again
+	// Texts changed length, buttons came and went: lay the whole screen out again.
+	k.root.Objects[0].Refresh()
 	k.idle.render(k)
-	if f.State() == flow.Idle || f.State() == flow.Checking {
-		k.keyboard.Clear()
-	}
 }
 
 // setLanguage switches the theme's font to lang's script and the texts to lang.
@@ -319,8 +322,16 @@ func (k *kiosk) setLanguage(lang string) {
 	k.version = 0
 }
 
-// setScale adapts the type and targets to the window's size (once the window has one).
+// setScale adapts the type, the targets and the layout to the window's size (once the window
+// has one): a portrait screen stacks what a landscape one puts side by side.
 func (k *kiosk) setScale(s fyne.Size) {
+	if portrait := s.Height > s.Width; portrait != k.portrait {
+		k.portrait = portrait
+		k.chrome.orient(portrait)
+		for _, l := range []*languageGrid{k.screens[flow.Attract].(*attractScreen).langs, k.idle.langs} {
+			l.orient(portrait)
+		}
+	}
 	sc := scaleFor(s.Width*k.win.Canvas().Scale(), s.Height*k.win.Canvas().Scale())
 	if d := sc - k.scale; d > -0.02 && d < 0.02 {
 		return
@@ -405,13 +416,14 @@ func (p pinAuth) CheckPIN(s string) error {
 // the language button at the top; Back at the bottom left and the primary action at the bottom
 // right, always in the same places.
 type chrome struct {
-	title   *canvas.Text
-	steps   *stepBar
-	lang    *tapButton
-	back    *tapButton
-	primary *tapButton
-	header  fyne.CanvasObject
-	footer  fyne.CanvasObject
+	title     *canvas.Text
+	steps     *stepBar
+	lang      *tapButton
+	back      *tapButton
+	primary   *tapButton
+	header    *fyne.Container
+	footer    fyne.CanvasObject
+	titleArea fyne.CanvasObject
 }
 
 func newChrome(k *kiosk) *chrome {
@@ -422,10 +434,25 @@ func newChrome(k *kiosk) *chrome {
 	c.back = newTapButton("", false, func() { k.send(flow.Back{}) })
 	c.primary = newTapButton("", true, func() { k.send(flow.Next{}) })
 	c.primary.MinWidth = 420
-	title := container.NewStack(container.NewPadded(c.title), newTapArea(k.gesture))
-	c.header = container.NewPadded(container.NewBorder(nil, nil, title, c.lang, container.NewCenter(c.steps.content)))
+	c.titleArea = container.NewStack(container.NewPadded(c.title), newTapArea(k.gesture))
+	c.header = container.NewStack()
+	c.orient(false)
 	c.footer = container.NewPadded(container.NewBorder(nil, nil, c.back, c.primary, layout.NewSpacer()))
 	return c
+}
+
+// orient lays the header out in one row (landscape) or two, the steps under the title
+// (portrait, where one row does not fit).
+func (c *chrome) orient(portrait bool) {
+	steps := container.NewCenter(c.steps.content)
+	var h fyne.CanvasObject
+	if portrait {
+		h = container.NewVBox(container.NewBorder(nil, nil, c.titleArea, c.lang), steps)
+	} else {
+		h = container.NewBorder(nil, nil, c.titleArea, c.lang, steps)
+	}
+	c.header.Objects = []fyne.CanvasObject{container.NewPadded(h)}
+	c.header.Refresh()
 }
 
 // frame puts a screen's content between the header and the footer.

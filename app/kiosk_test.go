@@ -274,8 +274,6 @@ func pdfText(t *testing.T, path string) string {
 func TestOperatorPINLockout(t *testing.T) {
 	r := newRig(t)
 	k := r.k
-	title := k.chrome.header.(*fyne.Container)
-	_ = title
 	for i := 0; i < 5; i++ {
 		k.gesture()
 	}
@@ -299,4 +297,75 @@ func TestOperatorPINLockout(t *testing.T) {
 	r.tap(op.tabs["today"])
 	r.tap(op.leave)
 	r.want(flow.Attract)
+}
+
+// Someone walks away mid-application: "are you still there?", then everything they entered is
+// wiped, from the flow and from the screens (typed digits, the photo, the masked ID).
+func TestIdleWipesTheScreens(t *testing.T) {
+	r := newRig(t)
+	k := r.k
+	r.tap(k.chrome.primary)
+	scan := k.screens[flow.Scan].(*scanScreen)
+	r.tap(scan.typeID)
+	r.typeOn(scan.pad, "0070730539")
+	if !strings.Contains(scan.typed.Text, "007 0730 539") {
+		t.Fatalf("typed digits shown as %q", scan.typed.Text)
+	}
+	r.wait(60 * time.Second)
+	r.want(flow.Idle)
+	if !k.idle.content.Visible() || !strings.Contains(k.idle.body.Text, "20") {
+		t.Fatalf("no question: %q", k.idle.body.Text)
+	}
+	r.tap(k.idle.cont) // still here
+	r.want(flow.Scan)
+	if k.keyboard.Text() != "0070730539" {
+		t.Fatalf("the still-here touch lost what was typed: %q", k.keyboard.Text())
+	}
+	r.typeOn(scan.pad, "0250374060955")
+	r.tap(scan.typeOK)
+	r.wait(2 * time.Second)
+	r.want(flow.BirthDate)
+	birth := k.screens[flow.BirthDate].(*birthScreen)
+	r.typeOn(birth.pad, "1985")
+	r.wait(80 * time.Second)
+	r.want(flow.Attract)
+	if k.keyboard.Text() != "" || scan.typed.Text != "" || scan.masked.Text != "" || birth.slots.Text != "" ||
+		k.flow.Session().FormID != "" || k.flow.Session().Birth.Digits != "" || k.idle.content.Visible() {
+		t.Fatalf("something of the session is left: keyboard %q, scan %q/%q, birth %q", k.keyboard.Text(),
+			scan.typed.Text, scan.masked.Text, birth.slots.Text)
+	}
+}
+
+// A printer that fails never loses the application: it is queued, the resident is told the
+// slip did not print and that staff will print it, and the queue says so for the operator.
+func TestPrinterFailureKeepsTheApplication(t *testing.T) {
+	r := newRig(t)
+	k := r.k
+	k.opt.Printer = &slip.Booth{Dir: filepath.Join(r.slips, "no", "such", "folder")}
+	r.tap(k.chrome.primary)
+	scan := k.screens[flow.Scan].(*scanScreen)
+	r.tap(scan.typeID)
+	r.typeOn(scan.pad, string(formFrameID))
+	r.tap(scan.typeOK)
+	r.tap(k.chrome.primary)
+	r.typeOn(k.screens[flow.BirthDate].(*birthScreen).pad, "19700101")
+	for i := 0; i < 3; i++ {
+		r.tap(k.chrome.primary)
+	}
+	r.showImage(1)
+	r.frames(3)
+	r.tap(k.chrome.primary)
+	r.wait(3 * time.Second)
+	r.frames(1)
+	r.tap(k.chrome.primary)
+	r.tap(k.chrome.primary)
+	r.want(flow.Done)
+	done := k.screens[flow.Done].(*doneScreen)
+	if !strings.Contains(done.slip.Text, "✗") || done.receipt.Text == "" {
+		t.Fatalf("done shows %q / %q", done.receipt.Text, done.slip.Text)
+	}
+	entries, _ := r.store.List(context.Background(), storage.Filter{})
+	if len(entries) != 1 || entries[0].Slip.State != storage.SlipFailed || entries[0].State != storage.StatePending {
+		t.Fatalf("queue %+v", entries)
+	}
 }

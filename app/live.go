@@ -97,6 +97,8 @@ func (k *kiosk) showPreview(img *image.RGBA) {
 		p = k.screens[flow.Scan].(*scanScreen).preview
 	case flow.Live, flow.Countdown, flow.Checking:
 		p = k.screens[flow.Live].(*liveScreen).preview
+	case flow.Operator:
+		p = k.screens[flow.Operator].(*operatorScreen).preview
 	default:
 		return
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
@@ -42,12 +43,14 @@ type operatorScreen struct {
 	box     fyne.CanvasObject
 	message string // the outcome of the last action, shown on its tab
 	syncing bool
+	preview *canvas.Image // the camera test
 }
 
 var operatorTabs = []string{"status", "slips", "camera", "settings", "today"}
 
 func newOperatorScreen(k *kiosk) *operatorScreen {
-	s := &operatorScreen{k: k, tab: "status", tabs: map[string]*tapButton{}, body: container.NewStack(), title: newText(sizeHeading, fyne.TextAlignLeading)}
+	s := &operatorScreen{k: k, tab: "status", tabs: map[string]*tapButton{}, body: container.NewStack(),
+		title: newText(sizeHeading, fyne.TextAlignLeading), preview: newPreview()}
 	menu := container.NewVBox()
 	for _, t := range operatorTabs {
 		b := newTapButton("", false, func() { s.tab, s.message = t, ""; k.send(flow.Activity{}); s.render(k) })
@@ -72,6 +75,8 @@ func (s *operatorScreen) render(k *kiosk) {
 		b.Refresh()
 	}
 	s.leave.set(m.T("operator.leave"), true)
+	// The camera test shows the camera's picture while its tab is open.
+	k.camera.preview.Store(k.flow.State() == flow.Operator && s.tab == "camera")
 	var obj fyne.CanvasObject
 	switch s.tab {
 	case "status":
@@ -248,6 +253,8 @@ func (s *operatorScreen) camera(m *assets.Catalog) fyne.CanvasObject {
 		grid.Add(b)
 	}
 	box.Add(grid)
+	s.preview.SetMinSize(fyne.NewSize(480, 270))
+	box.Add(s.preview)
 	return box
 }
 

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+
 	"github.com/idbooth/idbooth/app/flow"
 	"github.com/idbooth/idbooth/assets"
 	"github.com/idbooth/idbooth/booth"
@@ -18,10 +20,24 @@ import (
 // show more than a blank page.
 func TestEveryScreenInEveryLanguage(t *testing.T) {
 	out := os.Getenv("IDBOOTH_SCREENSHOTS")
-	langs := assets.Offered
-	for _, lang := range langs {
+	type view struct {
+		lang string
+		size fyne.Size
+	}
+	var views []view
+	for _, l := range assets.Offered {
+		views = append(views, view{l, fyne.NewSize(1280, 800)})
+	}
+	views = append(views, view{"ja", fyne.NewSize(800, 1280)}, view{"en", fyne.NewSize(1080, 1920)})
+	for _, v := range views {
+		lang := v.lang
 		r := newRig(t)
 		k := r.k
+		k.win.Resize(v.size)
+		k.setScale(v.size)
+		if v.size.Height > v.size.Width {
+			lang += "-portrait"
+		}
 		shot := func(name string) {
 			t.Helper()
 			img := k.win.Canvas().Capture()
@@ -37,7 +53,7 @@ func TestEveryScreenInEveryLanguage(t *testing.T) {
 				f.Close()
 			}
 		}
-		k.send(flow.SetLang{Lang: lang})
+		k.send(flow.SetLang{Lang: v.lang})
 		shot("01-attract")
 		r.tap(k.chrome.primary)
 		r.showImage(0)

@@ -28,8 +28,8 @@ const (
 	scannerMaxGap  = 30 * time.Millisecond
 	scannerMinKeys = 8
 	maxTyped       = MaxPayloadLength + 1 // more is kept out, and Enter reports too_long
-	// staleAfter: keys this long after the previous one start a new entry.
-	staleAfter = 30 * time.Second
+	// DefaultStaleAfter: keys this long after the previous one start a new entry.
+	DefaultStaleAfter = 30 * time.Second
 )
 
 // An Entry is what Enter yields: the validated result and who typed it.
@@ -43,11 +43,15 @@ type Entry struct {
 // letters and dashes, as a Japanese input method types them, are normalised to ASCII. The UI
 // feeds it key events; it has no UI types. Not safe for concurrent use.
 type Keyboard struct {
-	now      func() time.Time
-	buf      []rune
-	gaps     []time.Duration
-	last     time.Time
-	overflow bool
+	// StaleAfter: a key this long after the previous one starts a new entry (what was typed
+	// before is left over from someone else, or a reader's partial read); 0 never does, for a
+	// caller that forgets typed text itself (the kiosk wipes it when a session ends).
+	StaleAfter time.Duration
+	now        func() time.Time
+	buf        []rune
+	gaps       []time.Duration
+	last       time.Time
+	overflow   bool
 }
 
 // NewKeyboard returns a Keyboard reading time from now (time.Now when nil).
@@ -55,7 +59,7 @@ func NewKeyboard(now func() time.Time) *Keyboard {
 	if now == nil {
 		now = time.Now
 	}
-	return &Keyboard{now: now}
+	return &Keyboard{now: now, StaleAfter: DefaultStaleAfter}
 }
 
 // Rune takes one typed character. Control characters are ignored (Enter is its own call).
@@ -65,7 +69,7 @@ func (k *Keyboard) Rune(r rune) {
 		return
 	}
 	t := k.now()
-	if len(k.buf) > 0 && t.Sub(k.last) > staleAfter {
+	if len(k.buf) > 0 && k.StaleAfter > 0 && t.Sub(k.last) > k.StaleAfter {
 		k.Clear() // left over from someone else (or a reader's partial read): not part of this entry
 	}
 	if len(k.buf) > 0 {
