@@ -32,8 +32,8 @@ func newLiveScreen(*kiosk) *liveScreen {
 	s.count.Alignment = fyne.TextAlignCenter
 	s.dim = canvas.NewRectangle(colorOverlay)
 	s.overlay = container.NewStack(s.preview, s.dim, container.NewCenter(s.count))
-	s.heading, s.hint = newText(sizeHeading, fyne.TextAlignLeading), newText(sizeHeading, fyne.TextAlignLeading)
-	s.box = container.New(splitLayout{ratio: 0.64}, s.overlay, container.NewVScroll(container.NewVBox(s.heading, gap(), s.hint)))
+	s.heading, s.hint = newText(sizeBody, fyne.TextAlignLeading), newText(sizeHint, fyne.TextAlignLeading)
+	s.box = container.New(splitLayout{ratio: 0.6}, s.overlay, container.NewVScroll(container.NewVBox(s.heading, gap(), s.hint)))
 	return s
 }
 
@@ -57,7 +57,7 @@ func (s *liveScreen) render(k *kiosk) {
 		s.count.Text = strconv.Itoa(f.Countdown())
 		setText(s.hint, m.T("ui.live.hold"), 0)
 	case s.hintCode == photo.HintReady:
-		setText(s.hint, "✓\u00a0"+m.T(photo.Hint{Code: s.hintCode}.MessageKey()), widget.SuccessImportance)
+		setText(s.hint, "✓ "+m.T(photo.Hint{Code: s.hintCode}.MessageKey()), widget.SuccessImportance)
 	case s.hintCode != "":
 		setText(s.hint, m.T(photo.Hint{Code: s.hintCode}.MessageKey()), 0)
 	default:

@@ -43,6 +43,7 @@ type operatorScreen struct {
 	box     fyne.CanvasObject
 	message string // the outcome of the last action, shown on its tab
 	syncing bool
+	receipt string // the receipt number looked for on the slips tab ("" lists the latest)
 	preview *canvas.Image // the camera test
 }
 
@@ -168,7 +169,16 @@ func (s *operatorScreen) syncNow() {
 func (s *operatorScreen) slips(m *assets.Catalog) fyne.CanvasObject {
 	k := s.k
 	box := container.NewVBox(label(m.T("operator.slips.heading"), widget.MediumImportance))
-	entries, err := k.opt.Store.List(context.Background(), storage.Filter{Limit: 12})
+	find := widget.NewEntry()
+	find.SetPlaceHolder(m.T("operator.slips.find"))
+	find.SetText(s.receipt)
+	find.OnSubmitted = func(v string) {
+		s.receipt = strings.ToUpper(strings.TrimSpace(v))
+		k.send(flow.Activity{})
+		s.render(k)
+	}
+	box.Add(find)
+	entries, err := k.opt.Store.List(context.Background(), storage.Filter{Limit: 12, Receipt: s.receipt})
 	if err != nil {
 		box.Add(label(err.Error(), widget.DangerImportance))
 	}

@@ -16,6 +16,7 @@ const (
 	sizeBody    fyne.ThemeSizeName = "idbooth.body"
 	sizeSmall   fyne.ThemeSizeName = "idbooth.small"
 	sizeHeading fyne.ThemeSizeName = "idbooth.heading"
+	sizeHint    fyne.ThemeSizeName = "idbooth.hint" // the live hint: large, but a sentence fits
 	sizeLarge   fyne.ThemeSizeName = "idbooth.large"
 	sizeHuge    fyne.ThemeSizeName = "idbooth.huge"
 	sizeButton  fyne.ThemeSizeName = "idbooth.button" // a button's height
@@ -23,7 +24,7 @@ const (
 )
 
 var sizes1080 = map[fyne.ThemeSizeName]float32{
-	sizeBody: 32, sizeSmall: 27, sizeHeading: 48, sizeLarge: 72, sizeHuge: 220,
+	sizeBody: 32, sizeSmall: 27, sizeHeading: 48, sizeHint: 40, sizeLarge: 72, sizeHuge: 220,
 	sizeButton: 104, sizeGap: 28,
 	theme.SizeNameText: 32, theme.SizeNameHeadingText: 48, theme.SizeNameSubHeadingText: 40,
 	theme.SizeNamePadding: 8, theme.SizeNameInnerPadding: 16, theme.SizeNameInputBorder: 3,

@@ -144,13 +144,12 @@ func (d *Demo) Read(dst *gocv.Mat) error {
 	return d.scene.Render(d.pose(now.Sub(d.start)), dst)
 }
 
-// SetStage shows the form or the person, from the beginning of its motion.
+// SetStage shows the form or the person, from the beginning of its motion: the form comes up
+// again each time a scan step begins, as a resident holds it up after pressing Start.
 func (d *Demo) SetStage(s Stage) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if s != d.stage {
-		d.stage, d.start = s, d.opt.Now()
-	}
+	d.stage, d.start = s, d.opt.Now()
 	if s == StagePerson && d.person == nil && d.cutout == nil {
 		d.cutout = make(chan *demoPerson, 1)
 		go func(c chan *demoPerson, w, h int) {
