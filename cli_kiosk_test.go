@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image"
 	_ "image/png"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -319,8 +318,6 @@ func memoryOf(t *testing.T, pid int) memory {
 	}
 	return memory{rss: total / 1024, withoutSoftwareGL: (total - gl) / 1024}
 }
-
-var _ = io.Discard
 
 // The kiosk's memory stays flat over many residents: a session after session through the
 // keyboard contract on the real binary, memory measured after each. CI runs a dozen sessions;

@@ -16,7 +16,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/idbooth/idbooth/app/flow"
 	"github.com/idbooth/idbooth/app/pin"
@@ -555,5 +554,3 @@ func blankImage(img *canvas.Image) {
 	img.Image = placeholder
 	img.Refresh()
 }
-
-var _ = widget.NewLabel

@@ -369,3 +369,28 @@ func TestPrinterFailureKeepsTheApplication(t *testing.T) {
 		t.Fatalf("queue %+v", entries)
 	}
 }
+
+// The operator changes the booth's settings: they apply at once (the languages offered, the idle
+// time-out) and are saved for the next start.
+func TestOperatorSettingsApplyAndAreSaved(t *testing.T) {
+	r := newRig(t)
+	k := r.k
+	var saved []Settings
+	k.opt.SaveSettings = func(s Settings) error { saved = append(saved, s); return nil }
+	next := k.opt.Settings
+	next.Languages, next.IdleTimeout, next.BoothName = []string{"ja", "en", "vi"}, 30*time.Second, "新しい名前"
+	msg := k.applySettings(next, k.operatorMsgs())
+	if len(saved) != 1 || saved[0].BoothName != "新しい名前" || !strings.Contains(msg, "保存") {
+		t.Fatalf("saved %+v, message %q", saved, msg)
+	}
+	attract := k.screens[flow.Attract].(*attractScreen)
+	if len(attract.langs.buttons) != 3 || attract.langs.buttons["vi"] == nil {
+		t.Fatalf("languages offered: %v", attract.langs.buttons)
+	}
+	if c := k.flow.Config(); c.IdleAfter != 30*time.Second || c.BoothName != "新しい名前" {
+		t.Fatalf("flow configuration %+v", c)
+	}
+	k.send(flow.Start{})
+	r.wait(31 * time.Second)
+	r.want(flow.Idle)
+}

@@ -3,8 +3,6 @@ package app
 import (
 	"image"
 	"image/color"
-	"image/draw"
-	"math"
 	"sync"
 
 	"golang.org/x/image/font"
@@ -64,10 +62,3 @@ func drawName(text string, fontData []byte, px int, on bool) *image.RGBA {
 	d.DrawString(text)
 	return img
 }
-
-// clearImage empties img (transparent).
-func clearImage(img draw.Image) {
-	draw.Draw(img, img.Bounds(), image.Transparent, image.Point{}, draw.Src)
-}
-
-var _ = math.Ceil

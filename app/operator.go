@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -43,7 +42,7 @@ type operatorScreen struct {
 	box     fyne.CanvasObject
 	message string // the outcome of the last action, shown on its tab
 	syncing bool
-	receipt string // the receipt number looked for on the slips tab ("" lists the latest)
+	receipt string        // the receipt number looked for on the slips tab ("" lists the latest)
 	preview *canvas.Image // the camera test
 }
 
@@ -374,8 +373,11 @@ func (k *kiosk) applySettings(next Settings, m *assets.Catalog) string {
 	}
 	k.opt.Settings = next
 	k.flow.Configure(k.flowConfig())
-	k.screens[flow.Attract] = newAttractScreen(k) // the languages offered
+	attract := newAttractScreen(k) // the languages offered
+	k.screens[flow.Attract] = attract
 	k.idle = newIdleOverlay(k)
+	attract.langs.orient(k.portrait)
+	k.idle.langs.orient(k.portrait)
 	k.win.SetContent(container.NewStack(k.root, k.idle.content))
 	return k.save(m)
 }
@@ -427,5 +429,3 @@ func (s *operatorScreen) today(m *assets.Catalog) fyne.CanvasObject {
 	}
 	return box
 }
-
-var _ = os.Getenv

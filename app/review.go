@@ -13,7 +13,6 @@ import (
 
 	"github.com/idbooth/idbooth/app/flow"
 	"github.com/idbooth/idbooth/assets"
-	"github.com/idbooth/idbooth/booth"
 )
 
 // reviewScreen shows the 35:45 crop large, beside whether it can be used and, if not, what is
@@ -182,5 +181,3 @@ func (s *staffReasonScreen) render(k *kiosk) {
 		setText(s.err, "", 0)
 	}
 }
-
-var _ = booth.ResidentTries

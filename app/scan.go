@@ -7,12 +7,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/idbooth/idbooth/app/flow"
-	"github.com/idbooth/idbooth/booth"
-	"github.com/idbooth/idbooth/qr"
 )
 
 // scanScreen reads the form: the camera preview with its guide, and beside it what to do, what
@@ -153,9 +150,3 @@ func newPreview() *canvas.Image {
 	p.SetMinSize(fyne.NewSize(320, 180))
 	return p
 }
-
-var (
-	_ = layout.NewSpacer
-	_ = qr.NewKeyboard
-	_ booth.FormID
-)

@@ -2,7 +2,6 @@ package flow_test
 
 import (
 	"errors"
-	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -421,5 +420,4 @@ func TestEveryStateHasANameAndStep(t *testing.T) {
 			t.Errorf("%s: step %d, want %d", s, s.Step(), n)
 		}
 	}
-	_ = fmt.Sprint()
 }
