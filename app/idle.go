@@ -1,6 +1,7 @@
 package app
 
 import (
+	"image/color"
 	"math"
 
 	"fyne.io/fyne/v2"
@@ -35,7 +36,11 @@ func newIdleOverlay(k *kiosk) *idleOverlay {
 	panel := func(objs ...fyne.CanvasObject) fyne.CanvasObject {
 		bg := canvas.NewRectangle(colorPanel)
 		bg.StrokeColor, bg.StrokeWidth, bg.CornerRadius = colorPrimary, 4, 16
-		return container.NewCenter(container.NewStack(bg, container.NewPadded(container.NewPadded(container.NewVBox(objs...)))))
+		// Wrapping texts have no width of their own: the panel gives them most of the screen's.
+		width := canvas.NewRectangle(color.Transparent)
+		width.SetMinSize(fyne.NewSize(720*k.scale, 1))
+		return container.NewCenter(container.NewStack(bg, container.NewPadded(container.NewPadded(
+			container.NewVBox(append([]fyne.CanvasObject{width}, objs...)...)))))
 	}
 	o.question = panel(o.heading, o.body, gap(), container.NewCenter(o.cont))
 	o.langBox = panel(o.langs.content)

@@ -107,6 +107,7 @@ func Run(ctx context.Context, opt Options) error {
 	k.start(ctx)
 	go func() { <-ctx.Done(); fyne.Do(a.Quit) }()
 	a.Lifecycle().SetOnStarted(func() {
+		k.setScale(k.win.Canvas().Size())
 		if opt.Ready != nil {
 			opt.Ready()
 		}
@@ -272,7 +273,10 @@ func (k *kiosk) tick(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			fyne.Do(func() { k.send(flow.Tick{}) })
+			fyne.Do(func() {
+				k.setScale(k.win.Canvas().Size()) // a window resized, a screen turned
+				k.send(flow.Tick{})
+			})
 		}
 	}
 }
@@ -324,6 +328,9 @@ func (k *kiosk) setLanguage(lang string) {
 // setScale adapts the type, the targets and the layout to the window's size (once the window
 // has one): a portrait screen stacks what a landscape one puts side by side.
 func (k *kiosk) setScale(s fyne.Size) {
+	if s.Width <= 0 || s.Height <= 0 {
+		return
+	}
 	if portrait := s.Height > s.Width; portrait != k.portrait {
 		k.portrait = portrait
 		k.chrome.orient(portrait)
@@ -362,28 +369,9 @@ func (k *kiosk) build() {
 	k.screens[flow.Operator] = newOperatorScreen(k)
 	k.idle = newIdleOverlay(k)
 	k.shown = -1
-	k.root = container.New(&watchSize{onResize: k.setScale})
+	k.root = container.NewStack()
 	k.win.SetContent(container.NewStack(k.root, k.idle.content))
 }
-
-// watchSize lays its one child out full size and reports size changes.
-type watchSize struct {
-	onResize func(fyne.Size)
-	last     fyne.Size
-}
-
-func (w *watchSize) Layout(objs []fyne.CanvasObject, s fyne.Size) {
-	for _, o := range objs {
-		o.Resize(s)
-		o.Move(fyne.NewPos(0, 0))
-	}
-	if s != w.last && s.Width > 0 {
-		w.last = s
-		go fyne.Do(func() { w.onResize(s) }) // not during a layout pass
-	}
-}
-
-func (w *watchSize) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(0, 0) }
 
 // gesture counts taps on the title: five within three seconds open operator mode.
 func (k *kiosk) gesture() {

@@ -83,7 +83,7 @@ func TestEveryScreenInEveryLanguage(t *testing.T) {
 		r.tap(k.chrome.primary)
 		shot("10-done")
 		r.tap(k.chrome.primary)
-		k.send(flow.Start{})
+		k.send(flow.Start{Lang: v.lang}) // the next resident, in the same language
 		r.wait(61 * time.Second)
 		shot("11-idle")
 		r.wait(20 * time.Second)

@@ -59,3 +59,21 @@ func TestDemoPersonIsGuidedThenAccepted(t *testing.T) {
 		t.Fatalf("the demo person in place is refused: %v", res.Codes())
 	}
 }
+
+// One frame of the demo camera's photo step (the person composited on the backdrop).
+func BenchmarkDemoPersonFrame(b *testing.B) {
+	clock := time.Unix(0, 0)
+	d, err := capture.OpenDemo(capture.DemoOptions{Now: func() time.Time { return clock }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	d.SetStage(capture.StagePerson)
+	d.WaitForPerson()
+	frame := gocv.NewMat()
+	defer frame.Close()
+	for b.Loop() {
+		clock = clock.Add(40 * time.Millisecond)
+		d.Read(&frame)
+	}
+}
