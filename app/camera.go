@@ -108,6 +108,7 @@ func (c *camera) current() capture.Source {
 
 // pump holds what the camera loop reuses from frame to frame.
 type pump struct {
+	n      int // frames read
 	frame  gocv.Mat
 	reader *qr.Live
 	conv   *previewConverter
@@ -177,7 +178,9 @@ func (c *camera) step(ctx context.Context, p *pump) bool {
 		guide = guideFace
 		if req := c.stillReq.Swap(0); req != 0 {
 			c.takeStill(req, p.frame)
-		} else if !c.checking.Load() {
+		} else if p.n++; !c.checking.Load() && p.n%2 == 0 {
+			// The hint every other frame (12.5 a second): a person moves no faster, the hint
+			// changes at most every 1.5 s, and the preview keeps the CPU it needs.
 			h := c.k.checker.Guide(p.frame)
 			c.ready.Store(h.Ready)
 			fyne.Do(func() { c.k.showHint(h) })
