@@ -16,6 +16,7 @@ import (
 
 	"github.com/idbooth/idbooth/app"
 	"github.com/idbooth/idbooth/app/pin"
+	"github.com/idbooth/idbooth/app/voice"
 	"github.com/idbooth/idbooth/assets"
 	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/capture"
@@ -44,7 +45,9 @@ type kioskFlags struct {
 	camera, boothID, boothName, languages, printer, statusURL string
 	intake, token, caFile, pinHash                            string
 	idle                                                      time.Duration
-	photoSheet, windowed                                      bool
+	photoSheet, windowed, highContrast, largeType             bool
+	voice                                                     yesNo
+	volume                                                    int
 }
 
 func runKiosk(ctx context.Context, env *cliEnv, args []string) int {
@@ -63,6 +66,11 @@ func runKiosk(ctx context.Context, env *cliEnv, args []string) int {
 	fs.StringVar(&f.token, "token", "", "intake token (env IDBOOTH_INTAKE_TOKEN)")
 	fs.StringVar(&f.caFile, "ca", "", "PEM file of CA certificates to trust for the intake")
 	fs.StringVar(&f.pinHash, "operator-pin-hash", "", "argon2id hash of the operator PIN (set it with `idbooth pin`)")
+	f.voice = true
+	fs.Var(&f.voice, "voice", "spoken guidance at the start of each session: yes or no (residents switch it on screen)")
+	fs.IntVar(&f.volume, "volume", 3, fmt.Sprintf("volume at the start of each session, 0 (silent) to %d", voice.MaxVolume))
+	fs.BoolVar(&f.highContrast, "high-contrast", false, "start each session in high contrast (yellow on black)")
+	fs.BoolVar(&f.largeType, "large-type", false, "start each session in large type")
 	if !parseFlags(env, fs, args) {
 		return exitUsage
 	}
@@ -119,6 +127,7 @@ func runKiosk(ctx context.Context, env *cliEnv, args []string) int {
 		SetPIN:       func(h string) error { return config.Update(cfgFile, map[string]string{"operator-pin-hash": h}) },
 		Settings:     settings,
 		SaveSettings: func(s app.Settings) error { return config.Update(cfgFile, settingsValues(s)) },
+		SpeechCache:  filepath.Join(config.DataDir(), "speech"),
 		Windowed:     f.windowed, Metadata: meta,
 		Ready: func() {
 			// Operators and the start-up test read this line (budget: 2 s, DESIGN §3).
@@ -136,7 +145,8 @@ func runKiosk(ctx context.Context, env *cliEnv, args []string) int {
 
 func (f *kioskFlags) settings(lang string) (app.Settings, error) {
 	s := app.Settings{BoothID: f.boothID, BoothName: f.boothName, Lang: assets.Messages(lang).Lang(), IdleTimeout: f.idle,
-		PhotoSheet: f.photoSheet, IntakeURL: f.intake, IntakeToken: f.token, Camera: f.camera}
+		PhotoSheet: f.photoSheet, IntakeURL: f.intake, IntakeToken: f.token, Camera: f.camera,
+		Voice: bool(f.voice), Volume: f.volume, HighContrast: f.highContrast, LargeType: f.largeType}
 	for _, l := range strings.Split(f.languages, ",") {
 		l = strings.ToLower(strings.TrimSpace(l))
 		if l == "" {
@@ -156,6 +166,8 @@ func (f *kioskFlags) settings(lang string) (app.Settings, error) {
 		return s, errors.New("--booth: 1 to 100 bytes")
 	case (f.intake == "") != (f.token == ""):
 		return s, errors.New("--intake and --token go together")
+	case f.volume < 0 || f.volume > voice.MaxVolume:
+		return s, fmt.Errorf("--volume: 0 to %d", voice.MaxVolume)
 	}
 	return s, nil
 }
@@ -164,7 +176,8 @@ func (f *kioskFlags) settings(lang string) (app.Settings, error) {
 func settingsValues(s app.Settings) map[string]string {
 	return map[string]string{"booth": s.BoothID, "booth-name": s.BoothName, "languages": strings.Join(s.Languages, ","),
 		"idle-timeout": s.IdleTimeout.String(), "photo-sheet": fmt.Sprint(s.PhotoSheet), "intake": s.IntakeURL,
-		"token": s.IntakeToken, "camera": s.Camera}
+		"token": s.IntakeToken, "camera": s.Camera, "voice": fmt.Sprint(s.Voice), "volume": fmt.Sprint(s.Volume),
+		"high-contrast": fmt.Sprint(s.HighContrast), "large-type": fmt.Sprint(s.LargeType)}
 }
 
 func newSyncWorker(store *storage.Store, s app.Settings, caFile string) (*upload.Worker, error) {

@@ -27,7 +27,7 @@ func newAttractScreen(k *kiosk) *attractScreen {
 		choose: newText(sizeBody, fyne.TextAlignCenter),
 	}
 	s.langs = newLanguageGrid(k, func(lang string) { k.send(flow.SetLang{Lang: lang}) })
-	s.box = container.NewCenter(container.NewVBox(s.heading, s.lead, s.time, s.need, gap(), s.choose, s.langs.content))
+	s.box = container.NewVScroll(container.NewCenter(container.NewVBox(s.heading, s.lead, s.time, s.need, gap(), s.choose, s.langs.content)))
 	return s
 }
 

@@ -102,6 +102,7 @@ func (e *effects) PrintPhotoSheet(uuid string) {
 // Wiped clears what the screens hold of the session: typed text and images.
 func (e *effects) Wiped() {
 	e.k.keyboard.Clear()
+	e.k.resetAccess()
 	for _, s := range e.k.screens {
 		if w, ok := s.(interface{ wipe() }); ok {
 			w.wipe()

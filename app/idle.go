@@ -34,8 +34,8 @@ func newIdleOverlay(k *kiosk) *idleOverlay {
 		k.idle.render(k)
 	})
 	panel := func(objs ...fyne.CanvasObject) fyne.CanvasObject {
-		bg := canvas.NewRectangle(colorPanel)
-		bg.StrokeColor, bg.StrokeWidth, bg.CornerRadius = colorPrimary, 4, 16
+		bg := canvas.NewRectangle(pal.panel)
+		bg.StrokeColor, bg.StrokeWidth, bg.CornerRadius = pal.primary, 4, 16
 		// Wrapping texts have no width of their own: the panel gives them most of the screen's.
 		width := canvas.NewRectangle(color.Transparent)
 		width.SetMinSize(fyne.NewSize(720*k.scale, 1))
@@ -44,7 +44,7 @@ func newIdleOverlay(k *kiosk) *idleOverlay {
 	}
 	o.question = panel(o.heading, o.body, gap(), container.NewCenter(o.cont))
 	o.langBox = panel(o.langs.content)
-	shade := canvas.NewRectangle(colorShade)
+	shade := canvas.NewRectangle(pal.shade)
 	o.content = container.NewStack(shade, newTapArea(func() {}), o.question)
 	o.content.Hide()
 	return o

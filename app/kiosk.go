@@ -19,6 +19,7 @@ import (
 
 	"github.com/idbooth/idbooth/app/flow"
 	"github.com/idbooth/idbooth/app/pin"
+	"github.com/idbooth/idbooth/app/voice"
 	"github.com/idbooth/idbooth/assets"
 	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/capture"
@@ -42,6 +43,12 @@ type Settings struct {
 	IntakeURL, IntakeToken string
 	// Camera is the camera setting (capture.Open).
 	Camera string
+	// The accessibility defaults each session starts with: spoken guidance and its volume
+	// (0–voice.MaxVolume), high contrast (yellow on black), large type.
+	Voice        bool
+	Volume       int
+	HighContrast bool
+	LargeType    bool
 }
 
 // Printing is the booth's printer as the kiosk uses it.
@@ -76,6 +83,10 @@ type Options struct {
 	SaveSettings func(Settings) error
 	// OpenCamera opens a camera setting chosen in operator mode (default capture.Open).
 	OpenCamera func(spec string) (capture.Source, error)
+	// SpeechCache keeps synthesised speech across restarts ("": memory only).
+	SpeechCache string
+	// Player plays speech and sounds (default: ALSA's aplay).
+	Player voice.Player
 	// Now is the clock (tests); default time.Now.
 	Now func() time.Time
 	// Windowed runs in a 1280×800 window instead of full screen (development).
@@ -129,15 +140,19 @@ type kiosk struct {
 	fx       *effects
 	camera   *camera
 	keyboard *qr.Keyboard // a barcode reader or a person typing the form ID
+	speaker  *voice.Speaker
 	log      *slog.Logger
 	now      func() time.Time
 
-	msgs     *assets.Catalog
-	lang     string // the theme's language (its font)
-	scale    float32
-	portrait bool
-	shown    flow.State
-	version  uint64
+	msgs       *assets.Catalog
+	lang       string // the theme's language (its font)
+	spokenLang string // the language of the last refresh: a change is announced
+	announced  string // what was last announced (announcement)
+	scale      float32
+	portrait   bool
+	look       look
+	shown      flow.State
+	version    uint64
 
 	root    *fyne.Container
 	chrome  *chrome
@@ -191,10 +206,12 @@ func newKiosk(a fyne.App, opt Options) (*kiosk, error) {
 	k.keyboard.StaleAfter = 0
 	k.camera = newCamera(k, opt.Source)
 	k.fx = &effects{k: k}
+	k.speaker = newSpeaker(opt)
 	k.flow = flow.New(k.flowConfig(), k.fx, pinAuth{opt.PIN})
 	k.lang = s.Lang
 	k.msgs = assets.Messages(s.Lang)
-	a.Settings().SetTheme(newKioskTheme(k.lang, k.scale))
+	k.look = look{contrast: s.HighContrast, large: s.LargeType}
+	k.applyTheme()
 	k.win = a.NewWindow(k.msgs.T("ui.title"))
 	k.win.SetPadded(false)
 	k.build()
@@ -216,8 +233,9 @@ func (k *kiosk) flowConfig() flow.Config {
 // start runs the camera, the clock and the sync worker.
 func (k *kiosk) start(ctx context.Context) {
 	k.ctx = ctx
-	k.wg.Add(2)
+	k.wg.Add(3)
 	go func() { defer k.wg.Done(); k.camera.run(ctx) }()
+	go func() { defer k.wg.Done(); k.speaker.Run(ctx) }()
 	go func() { defer k.wg.Done(); k.tick(ctx) }()
 	k.startSync()
 }
@@ -310,6 +328,11 @@ func (k *kiosk) refresh() {
 		k.camera.setUse(state.Camera())
 		k.camera.preview.Store(false) // operator mode's camera test turns it on for its tab
 	}
+	if a := k.announcement(); a != k.announced {
+		// A new screen, the same screen in another language, Idle, the countdown's steps.
+		k.announce(f.State(), lang != k.spokenLang)
+	}
+	k.spokenLang = lang
 	k.chrome.render(k, state)
 	scr.render(k)
 	// Texts changed length, buttons came and went: lay the whole screen out again.
@@ -321,7 +344,7 @@ func (k *kiosk) refresh() {
 func (k *kiosk) setLanguage(lang string) {
 	k.lang = lang
 	k.msgs = assets.Messages(lang)
-	k.app.Settings().SetTheme(newKioskTheme(lang, k.scale))
+	k.applyTheme()
 	k.version = 0
 }
 
@@ -333,7 +356,7 @@ func (k *kiosk) setScale(s fyne.Size) {
 	}
 	if portrait := s.Height > s.Width; portrait != k.portrait {
 		k.portrait = portrait
-		k.chrome.orient(portrait)
+		k.chrome.orient(portrait || k.look.large)
 		for _, l := range []*languageGrid{k.screens[flow.Attract].(*attractScreen).langs, k.idle.langs} {
 			l.orient(portrait)
 		}
@@ -343,7 +366,34 @@ func (k *kiosk) setScale(s fyne.Size) {
 		return
 	}
 	k.scale = sc
-	k.app.Settings().SetTheme(newKioskTheme(k.lang, sc))
+	k.applyTheme()
+}
+
+// look is how the screens are drawn for this resident: high contrast (yellow on black), large
+// type. Each resident may change it; a new session starts with the booth's default.
+type look struct{ contrast, large bool }
+
+// applyTheme draws the screens in the current language, scale and look.
+func (k *kiosk) applyTheme() {
+	pal = &lightPalette
+	if k.look.contrast {
+		pal = &contrastPalette
+	}
+	k.app.Settings().SetTheme(newKioskTheme(k.lang, k.scale, pal, k.look.large))
+	if k.chrome != nil {
+		k.chrome.orient(k.portrait || k.look.large) // large type: the steps under the title
+	}
+	k.shown = -1 // the frame is rebuilt in the new colours
+	k.version = 0
+}
+
+// setLook changes the resident's look.
+func (k *kiosk) setLook(l look) {
+	if l != k.look {
+		k.look = l
+		k.applyTheme()
+		k.refresh()
+	}
 }
 
 // build makes the window's widgets once; screens are redrawn, not rebuilt.
@@ -410,12 +460,13 @@ type chrome struct {
 	primary   *tapButton
 	header    *fyne.Container
 	footer    fyne.CanvasObject
+	access    *accessBar
 	titleArea fyne.CanvasObject
 }
 
 func newChrome(k *kiosk) *chrome {
 	c := &chrome{}
-	c.title = canvas.NewText("", colorText)
+	c.title = canvas.NewText("", pal.text)
 	c.steps = newStepBar(flow.Steps)
 	c.lang = newTapButton("", false, k.toAttractLanguages)
 	c.back = newTapButton("", false, func() { k.send(flow.Back{}) })
@@ -424,12 +475,16 @@ func newChrome(k *kiosk) *chrome {
 	c.titleArea = container.NewStack(container.NewPadded(c.title), newTapArea(k.gesture))
 	c.header = container.NewStack()
 	c.orient(false)
-	c.footer = container.NewPadded(container.NewBorder(nil, nil, c.back, c.primary, layout.NewSpacer()))
+	c.access = newAccessBar(k)
+	// The accessibility controls have a row of their own above Back and the primary action:
+	// beside them they would not fit in large type, nor in a long translation.
+	c.footer = container.NewPadded(container.NewVBox(container.NewCenter(c.access.content),
+		container.NewBorder(nil, nil, c.back, c.primary, layout.NewSpacer())))
 	return c
 }
 
-// orient lays the header out in one row (landscape) or two, the steps under the title
-// (portrait, where one row does not fit).
+// orient lays the header out in one row (landscape) or two, the steps under the title (portrait
+// or large type, where one row does not fit).
 func (c *chrome) orient(portrait bool) {
 	steps := container.NewCenter(c.steps.content)
 	var h fyne.CanvasObject
@@ -444,14 +499,14 @@ func (c *chrome) orient(portrait bool) {
 
 // frame puts a screen's content between the header and the footer.
 func (c *chrome) frame(body fyne.CanvasObject) fyne.CanvasObject {
-	bg := canvas.NewRectangle(colorPanel)
+	bg := canvas.NewRectangle(pal.panel)
 	return container.NewBorder(container.NewStack(bg, c.header), c.footer, nil, nil, container.NewPadded(body))
 }
 
 // render sets the shared parts for state.
 func (c *chrome) render(k *kiosk, state flow.State) {
 	m := k.msgs
-	c.title.Text, c.title.TextSize = m.T("ui.title"), k.size(sizeBody)
+	c.title.Text, c.title.TextSize, c.title.Color = m.T("ui.title"), k.size(sizeBody), pal.text
 	c.title.Refresh()
 	step := state.Step()
 	if step > 0 {
@@ -465,6 +520,7 @@ func (c *chrome) render(k *kiosk, state flow.State) {
 		c.steps.content.Hide()
 	}
 	resident := step > 0 || state == flow.Attract
+	c.access.render(k, resident || state == flow.Done || state == flow.AskStaff)
 	c.lang.set(m.T("ui.language"), true)
 	if resident && state != flow.Attract && len(k.opt.Settings.Languages) > 1 {
 		c.lang.Show()
@@ -528,7 +584,7 @@ func (k *kiosk) actions(state flow.State) (back, primary string, enabled bool) {
 	return "", "", false
 }
 
-func (k *kiosk) size(n fyne.ThemeSizeName) float32 { return sizes1080[n] * k.scale }
+func (k *kiosk) size(n fyne.ThemeSizeName) float32 { return k.app.Settings().Theme().Size(n) }
 
 // toAttractLanguages is the language button's action inside a session: the resident changes
 // language where they are (a small chooser over the screen).

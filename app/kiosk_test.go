@@ -45,6 +45,7 @@ type rig struct {
 	cam    *capture.StillDir
 	camIdx int // the folder image the camera shows
 	pump   *pump
+	sounds *soundRecorder
 	slips  string
 	camDir string
 }
@@ -93,9 +94,10 @@ func newRig(t *testing.T) *rig {
 	r.cam = cam
 	h, _ := pin.Hash(operatorPIN)
 	lock, _ := pin.NewLock(h, r.clock.Now)
+	r.sounds = &soundRecorder{}
 	k, err := newKiosk(a, Options{
-		Source: cam, Store: r.store, Printer: &slip.Booth{Dir: r.slips}, PIN: lock, Now: r.clock.Now,
-		Settings: Settings{BoothID: "test-booth", BoothName: "Test", IdleTimeout: 60 * time.Second, PhotoSheet: true},
+		Source: cam, Store: r.store, Printer: &slip.Booth{Dir: r.slips}, PIN: lock, Now: r.clock.Now, Player: r.sounds,
+		Settings: Settings{BoothID: "test-booth", BoothName: "Test", IdleTimeout: 60 * time.Second, PhotoSheet: true, Volume: 3},
 		Windowed: true,
 	})
 	if err != nil {

@@ -28,9 +28,9 @@ type liveScreen struct {
 
 func newLiveScreen(*kiosk) *liveScreen {
 	s := &liveScreen{preview: newPreview()}
-	s.count = canvas.NewText("", colorPrimary)
+	s.count = canvas.NewText("", pal.primary)
 	s.count.Alignment = fyne.TextAlignCenter
-	s.dim = canvas.NewRectangle(colorOverlay)
+	s.dim = canvas.NewRectangle(pal.overlay)
 	s.overlay = container.NewStack(s.preview, s.dim, container.NewCenter(s.count))
 	s.heading, s.hint = newText(sizeBody, fyne.TextAlignLeading), newText(sizeHint, fyne.TextAlignLeading)
 	s.box = container.New(splitLayout{ratio: 0.6}, s.overlay, container.NewVScroll(container.NewVBox(s.heading, gap(), s.hint)))
@@ -42,7 +42,7 @@ func (s *liveScreen) content() fyne.CanvasObject { return s.box }
 func (s *liveScreen) render(k *kiosk) {
 	m, f := k.msgs, k.flow
 	setText(s.heading, m.T("ui.live.heading"), 0)
-	s.count.TextSize = k.size(sizeHuge)
+	s.count.TextSize, s.count.Color, s.dim.FillColor = k.size(sizeHuge), pal.primary, pal.overlay
 	s.dim.Hide()
 	s.count.Text = ""
 	switch {
@@ -80,6 +80,9 @@ func (k *kiosk) showHint(h photo.Hint) {
 	}
 	if h.Code != photo.HintNoFace {
 		k.send(flow.Activity{}) // someone stands in front of the camera: not idle
+	}
+	if st == flow.Live {
+		k.speaker.Hint(k.lang, k.msgs.T(h.MessageKey()))
 	}
 	live := k.screens[flow.Live].(*liveScreen)
 	if live.hintCode != h.Code {

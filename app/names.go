@@ -24,23 +24,28 @@ var (
 type nameKey struct {
 	lang string
 	px   int
-	on   bool // white on the accent colour
+	col  color.NRGBA
 }
 
-// languageName is lang's own name drawn px pixels high, dark, or white when on.
+// languageName is lang's own name drawn px pixels high, in the palette's text colour, or its
+// colour on the accent when on.
 func languageName(lang string, px int, on bool) image.Image {
-	key := nameKey{lang, px, on}
+	var c color.Color = pal.onSecondary
+	if on {
+		c = pal.onPrimary
+	}
+	key := nameKey{lang, px, color.NRGBAModel.Convert(c).(color.NRGBA)}
 	nameMu.Lock()
 	defer nameMu.Unlock()
 	if img, ok := nameCache[key]; ok {
 		return img
 	}
-	img := drawName(assets.Messages(lang).T("ui.lang_name"), assets.FontFor(lang).Data, px, on)
+	img := drawName(assets.Messages(lang).T("ui.lang_name"), assets.FontFor(lang).Data, px, c)
 	nameCache[key] = img
 	return img
 }
 
-func drawName(text string, fontData []byte, px int, on bool) *image.RGBA {
+func drawName(text string, fontData []byte, px int, col color.Color) *image.RGBA {
 	f, err := opentype.Parse(fontData)
 	if err != nil {
 		return image.NewRGBA(image.Rect(0, 0, 1, 1))
@@ -54,10 +59,6 @@ func drawName(text string, fontData []byte, px int, on bool) *image.RGBA {
 	w := font.MeasureString(face, text).Ceil() + 2
 	h := (m.Ascent + m.Descent).Ceil() + 2
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	var col color.Color = colorText
-	if on {
-		col = color.White
-	}
 	d := font.Drawer{Dst: img, Src: image.NewUniform(col), Face: face, Dot: fixed.Point26_6{X: fixed.I(1), Y: m.Ascent + fixed.I(1)}}
 	d.DrawString(text)
 	return img

@@ -15,6 +15,7 @@ import (
 
 	"github.com/idbooth/idbooth/app/flow"
 	"github.com/idbooth/idbooth/app/pin"
+	"github.com/idbooth/idbooth/app/voice"
 	"github.com/idbooth/idbooth/assets"
 	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/storage"
@@ -294,6 +295,14 @@ func (s *operatorScreen) settings(m *assets.Catalog) fyne.CanvasObject {
 	idle.SetText(strconv.Itoa(int(set.IdleTimeout.Seconds())))
 	sheet := widget.NewCheck(m.T("operator.settings.photo_sheet"), nil)
 	sheet.SetChecked(set.PhotoSheet)
+	voiceOn := widget.NewCheck(m.T("operator.settings.voice"), nil)
+	voiceOn.SetChecked(set.Voice)
+	contrast := widget.NewCheck(m.T("operator.settings.contrast"), nil)
+	contrast.SetChecked(set.HighContrast)
+	large := widget.NewCheck(m.T("operator.settings.large"), nil)
+	large.SetChecked(set.LargeType)
+	volume := widget.NewEntry()
+	volume.SetText(strconv.Itoa(set.Volume))
 	langs := map[string]*widget.Check{}
 	langBox := container.NewGridWithColumns(4)
 	for _, l := range assets.Offered {
@@ -313,6 +322,7 @@ func (s *operatorScreen) settings(m *assets.Catalog) fyne.CanvasObject {
 		widget.NewFormItem(m.T("operator.settings.intake_url"), url),
 		widget.NewFormItem(m.T("operator.settings.intake_token"), token),
 		widget.NewFormItem(m.T("operator.settings.idle"), idle),
+		widget.NewFormItem(m.T("operator.settings.volume"), volume),
 	)
 	save := newTapButton(m.T("operator.settings.save"), true, func() {
 		k.send(flow.Activity{})
@@ -320,6 +330,8 @@ func (s *operatorScreen) settings(m *assets.Catalog) fyne.CanvasObject {
 		next.BoothID, next.BoothName = strings.TrimSpace(id.Text), strings.TrimSpace(name.Text)
 		next.IntakeURL, next.IntakeToken = strings.TrimSpace(url.Text), strings.TrimSpace(token.Text)
 		next.PhotoSheet = sheet.Checked
+		next.Voice, next.HighContrast, next.LargeType = voiceOn.Checked, contrast.Checked, large.Checked
+		vol, verr := strconv.Atoi(strings.TrimSpace(volume.Text))
 		next.Languages = nil
 		for _, l := range assets.Offered {
 			if langs[l].Checked {
@@ -334,8 +346,10 @@ func (s *operatorScreen) settings(m *assets.Catalog) fyne.CanvasObject {
 			s.message = m.T("operator.settings.invalid", m.T("operator.settings.booth_id"))
 		case len(next.Languages) == 0:
 			s.message = m.T("operator.settings.invalid", m.T("operator.settings.languages"))
+		case verr != nil || vol < 0 || vol > voice.MaxVolume:
+			s.message = m.T("operator.settings.invalid", m.T("operator.settings.volume"))
 		default:
-			next.IdleTimeout = time.Duration(secs) * time.Second
+			next.IdleTimeout, next.Volume = time.Duration(secs)*time.Second, vol
 			s.message = k.applySettings(next, m)
 		}
 		s.render(k)
@@ -346,7 +360,7 @@ func (s *operatorScreen) settings(m *assets.Catalog) fyne.CanvasObject {
 		newPIN.SetText("")
 		s.render(k)
 	})
-	return container.NewVBox(form, sheet, label(m.T("operator.settings.languages"), widget.MediumImportance), langBox, save, gap(),
+	return container.NewVBox(form, sheet, voiceOn, contrast, large, label(m.T("operator.settings.languages"), widget.MediumImportance), langBox, save, gap(),
 		widget.NewForm(widget.NewFormItem(m.T("operator.settings.new_pin"), newPIN)), setPIN)
 }
 

@@ -23,26 +23,40 @@ func TestEveryScreenInEveryLanguage(t *testing.T) {
 	type view struct {
 		lang string
 		size fyne.Size
+		look look
 	}
 	var views []view
 	for _, l := range assets.Offered {
-		views = append(views, view{l, fyne.NewSize(1280, 800)})
+		views = append(views, view{l, fyne.NewSize(1280, 800), look{}})
 	}
-	views = append(views, view{"ja", fyne.NewSize(800, 1280)}, view{"en", fyne.NewSize(1080, 1920)})
+	views = append(views, view{"ja", fyne.NewSize(800, 1280), look{}}, view{"en", fyne.NewSize(1080, 1920), look{}})
+	// High contrast and large type: every screen must still fit at 1280×800.
+	for _, l := range []string{"ja", "en", "vi"} {
+		views = append(views, view{l, fyne.NewSize(1280, 800), look{contrast: true, large: true}})
+	}
 	for _, v := range views {
 		lang := v.lang
 		r := newRig(t)
 		k := r.k
 		k.win.Resize(v.size)
 		k.setScale(v.size)
+		k.opt.Settings.HighContrast, k.opt.Settings.LargeType = v.look.contrast, v.look.large // the booth's default
+		k.setLook(v.look)
 		if v.size.Height > v.size.Width {
 			lang += "-portrait"
+		}
+		if v.look.contrast {
+			lang += "-contrast-large"
 		}
 		shot := func(name string) {
 			t.Helper()
 			img := k.win.Canvas().Capture()
 			if colours(img) < 8 {
 				t.Errorf("%s %s: the screen is blank", lang, name)
+			}
+			// Everything fits: the frame is no larger than the window.
+			if min := k.root.Objects[0].MinSize(); min.Height > v.size.Height+1 {
+				t.Errorf("%s %s: the screen needs %v, the window is %v", lang, name, min, v.size)
 			}
 			if out != "" {
 				f, err := os.Create(filepath.Join(out, lang+"-"+name+".png"))

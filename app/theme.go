@@ -31,26 +31,49 @@ var sizes1080 = map[fyne.ThemeSizeName]float32{
 	theme.SizeNameInputRadius: 10, theme.SizeNameSelectionRadius: 8, theme.SizeNameScrollBar: 20,
 }
 
-// Colours for a bright booth: dark text on white, at least 7:1 (WCAG AAA) for text and for
-// the primary button; problems and success are told by words and marks too, never by colour
-// alone.
+// palette is the kiosk's colours. Both keep text at 7:1 or more against its background (WCAG
+// AAA: kiosks stand in bright rooms); problems and success are told by words and marks too,
+// never by colour alone.
+type palette struct {
+	background, text, muted      color.Color
+	primary, onPrimary           color.Color // the main action, and its label
+	secondary, onSecondary, edge color.Color // other buttons
+	disabled, onDisabled         color.Color
+	problem, good                color.Color
+	panel, overlay, shade        color.Color
+}
+
 var (
-	colorText      = color.NRGBA{0x11, 0x11, 0x11, 0xff}
-	colorMuted     = color.NRGBA{0x3d, 0x3d, 0x3d, 0xff} // 11:1
-	colorPrimary   = color.NRGBA{0x0b, 0x4f, 0x8a, 0xff} // white on it: 8.6:1
-	colorSecondary = color.NRGBA{0xe4, 0xe8, 0xee, 0xff}
-	colorProblem   = color.NRGBA{0x8a, 0x33, 0x00, 0xff} // 8.2:1
-	colorGood      = color.NRGBA{0x1b, 0x5e, 0x20, 0xff} // 7.9:1
-	colorPanel     = color.NRGBA{0xf3, 0xf5, 0xf8, 0xff}
-	colorOverlay   = color.NRGBA{0xff, 0xff, 0xff, 0xb0} // over the preview while checking
-	colorShade     = color.NRGBA{0x00, 0x00, 0x00, 0x99} // behind a question over the screen
+	// lightPalette: dark text on white.
+	lightPalette = palette{
+		background: color.White, text: color.NRGBA{0x11, 0x11, 0x11, 0xff}, muted: color.NRGBA{0x3d, 0x3d, 0x3d, 0xff}, // 11:1
+		primary: color.NRGBA{0x0b, 0x4f, 0x8a, 0xff}, onPrimary: color.White, // 8.6:1
+		secondary: color.NRGBA{0xe4, 0xe8, 0xee, 0xff}, onSecondary: color.NRGBA{0x11, 0x11, 0x11, 0xff}, edge: color.NRGBA{0x8c, 0x93, 0x9d, 0xff},
+		disabled: color.NRGBA{0xee, 0xee, 0xee, 0xff}, onDisabled: color.NRGBA{0x6b, 0x6b, 0x6b, 0xff},
+		problem: color.NRGBA{0x8a, 0x33, 0x00, 0xff}, good: color.NRGBA{0x1b, 0x5e, 0x20, 0xff}, // 8.2:1, 7.9:1
+		panel: color.NRGBA{0xf3, 0xf5, 0xf8, 0xff}, overlay: color.NRGBA{0xff, 0xff, 0xff, 0xb0}, shade: color.NRGBA{0, 0, 0, 0x99},
+	}
+	// contrastPalette: yellow on black, for low vision.
+	contrastPalette = palette{
+		background: color.Black, text: color.NRGBA{0xff, 0xeb, 0x3b, 0xff}, muted: color.NRGBA{0xff, 0xf5, 0x9d, 0xff}, // 17:1
+		primary: color.NRGBA{0xff, 0xeb, 0x3b, 0xff}, onPrimary: color.Black,
+		secondary: color.Black, onSecondary: color.NRGBA{0xff, 0xeb, 0x3b, 0xff}, edge: color.NRGBA{0xff, 0xeb, 0x3b, 0xff},
+		disabled: color.Black, onDisabled: color.NRGBA{0xbd, 0xbd, 0xbd, 0xff}, // 11:1
+		problem: color.NRGBA{0xff, 0xab, 0x91, 0xff}, good: color.NRGBA{0xb9, 0xf6, 0xca, 0xff}, // 11:1, 17:1
+		panel: color.Black, overlay: color.NRGBA{0, 0, 0, 0xc0}, shade: color.NRGBA{0, 0, 0, 0xcc},
+	}
+	// pal is the palette in use (UI goroutine only).
+	pal = &lightPalette
 )
 
-// kioskTheme is a light, high-contrast theme in the resident's script at the screen's scale.
+// kioskTheme is the kiosk's look in the resident's script at the screen's scale: its palette,
+// and large type when asked.
 type kioskTheme struct {
 	base  fyne.Theme
 	font  fyne.Resource
 	scale float32
+	pal   *palette
+	large bool
 }
 
 var (
@@ -72,32 +95,36 @@ func fontResource(lang string) fyne.Resource {
 	return r
 }
 
-func newKioskTheme(lang string, scale float32) *kioskTheme {
-	return &kioskTheme{base: theme.DefaultTheme(), font: fontResource(lang), scale: scale}
+func newKioskTheme(lang string, scale float32, p *palette, large bool) *kioskTheme {
+	return &kioskTheme{base: theme.DefaultTheme(), font: fontResource(lang), scale: scale, pal: p, large: large}
 }
 
 func (t *kioskTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	p := t.pal
 	switch n {
-	case theme.ColorNameBackground:
-		return color.White
+	case theme.ColorNameBackground, theme.ColorNameInputBackground, theme.ColorNameOverlayBackground, theme.ColorNameMenuBackground:
+		return p.background
 	case theme.ColorNameForeground:
-		return colorText
+		return p.text
 	case theme.ColorNamePrimary, theme.ColorNameFocus:
-		return colorPrimary
+		return p.primary
 	case theme.ColorNameForegroundOnPrimary:
-		return color.White
+		return p.onPrimary
 	case theme.ColorNameButton:
-		return colorSecondary
-	case theme.ColorNameError:
-		return colorProblem
+		return p.secondary
+	case theme.ColorNameInputBorder:
+		return p.edge
+	case theme.ColorNameError, theme.ColorNameWarning:
+		return p.problem
 	case theme.ColorNameSuccess:
-		return colorGood
-	case theme.ColorNameWarning:
-		return colorProblem
+		return p.good
 	case theme.ColorNamePlaceHolder, theme.ColorNameDisabled:
-		return colorMuted
+		return p.muted
 	}
-	// A kiosk in a bright booth: always the light variant, whatever the desktop prefers.
+	if p == &contrastPalette {
+		return t.base.Color(n, theme.VariantDark)
+	}
+	// A kiosk in a bright booth: the light variant, whatever the desktop prefers.
 	return t.base.Color(n, theme.VariantLight)
 }
 
@@ -107,11 +134,27 @@ func (t *kioskTheme) Font(fyne.TextStyle) fyne.Resource { return t.font }
 
 func (t *kioskTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base.Icon(n) }
 
+// largeType enlarges text by this much, and touch targets by a little less (so that every screen
+// still fits at 1280×800).
+const largeType, largeTargets = 1.3, 1.12
+
 func (t *kioskTheme) Size(n fyne.ThemeSizeName) float32 {
-	if v, ok := sizes1080[n]; ok {
-		return v * t.scale
+	v, ok := sizes1080[n]
+	if !ok {
+		return t.base.Size(n)
 	}
-	return t.base.Size(n)
+	v *= t.scale
+	if t.large {
+		switch n {
+		case sizeButton, sizeGap:
+			v *= largeTargets
+		case theme.SizeNamePadding, theme.SizeNameInnerPadding, theme.SizeNameInputBorder, theme.SizeNameInputRadius,
+			theme.SizeNameSelectionRadius, theme.SizeNameScrollBar:
+		default:
+			v *= largeType
+		}
+	}
+	return v
 }
 
 // scaleFor is the theme scale for a window of w×h: 1 for full HD in either orientation.

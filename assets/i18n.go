@@ -128,3 +128,13 @@ func (c *Catalog) T(key string, args ...any) string {
 // to do next, never the cause (that is for operators' logs). Every domain error names its
 // message (booth.MessageKey); an error none claims gets a calm "please ask staff".
 func (c *Catalog) Error(err error) string { return c.T(booth.MessageKey(err)) }
+
+// Keys lists the catalog's own keys (not its fallback's), sorted.
+func (c *Catalog) Keys() []string {
+	out := make([]string, 0, len(c.msgs))
+	for k := range c.msgs {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
