@@ -119,9 +119,83 @@ func TestSpokenGuidanceAndAccessibleLook(t *testing.T) {
 	if len(verdict) == 0 || !isCue(verdict[0], voice.Accepted) {
 		t.Fatal("no 'accepted' sound for an accepted photo")
 	}
+	st := k.speaker.Synth.Stats()
+	t.Logf("one session, cold cache: %d texts synthesised in %v (%.0f ms each), %d cache hits (%.0f%%)", st.Misses,
+		st.SynthTime.Round(time.Millisecond), float64(st.SynthTime.Milliseconds())/float64(max(1, st.Misses)), st.Hits,
+		100*float64(st.Hits)/float64(max(1, st.Hits+st.Misses)))
 	// The next resident gets the booth's defaults.
 	k.send(flow.EndSession{})
 	if k.speaker.Enabled() || k.speaker.Volume() != k.opt.Settings.Volume || pal != &lightPalette || k.look.large {
 		t.Fatal("accessibility settings outlived the session")
+	}
+}
+
+// walk takes one resident through the whole application by touch, waiting for the speaker
+// after each screen as a resident listening would.
+func (r *rig) walk(t *testing.T) {
+	k := r.k
+	listen := func() {
+		for deadline := time.Now().Add(20 * time.Second); k.speaker.Busy() && time.Now().Before(deadline); {
+			time.Sleep(2 * time.Millisecond)
+		}
+	}
+	r.tap(k.chrome.primary)
+	listen()
+	scan := k.screens[flow.Scan].(*scanScreen)
+	r.tap(scan.typeID)
+	r.typeOn(scan.pad, string(formFrameID))
+	r.tap(scan.typeOK)
+	r.tap(k.chrome.primary)
+	listen()
+	r.typeOn(k.screens[flow.BirthDate].(*birthScreen).pad, "19700101")
+	for i := 0; i < 3; i++ {
+		r.tap(k.chrome.primary)
+		listen()
+	}
+	r.showImage(1)
+	for i := 0; i < 40; i++ { // three seconds of live hints
+		r.frames(2)
+		r.wait(80 * time.Millisecond)
+		listen()
+	}
+	r.tap(k.chrome.primary)
+	for i := 0; i < 3; i++ {
+		listen()
+		r.wait(time.Second)
+	}
+	r.frames(1)
+	listen()
+	r.want(flow.Review)
+	r.tap(k.chrome.primary)
+	listen()
+	r.tap(k.chrome.primary)
+	listen()
+	r.want(flow.Done)
+	r.tap(k.chrome.primary)
+}
+
+// The speech cache over sessions: what one resident heard is ready for the next.
+func TestSpeechCacheOverSessions(t *testing.T) {
+	if _, err := exec.LookPath("open_jtalk"); err != nil {
+		testsupport.Missing(t, "open_jtalk: %v", err)
+	}
+	r := newRig(t)
+	k := r.k
+	k.opt.Settings.Voice = true
+	k.speaker.SetEnabled(true)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go k.speaker.Run(ctx)
+	for s := 1; s <= 2; s++ {
+		before := k.speaker.Synth.Stats()
+		r.walk(t)
+		st := k.speaker.Synth.Stats()
+		misses, hits := st.Misses-before.Misses, st.Hits-before.Hits
+		t.Logf("session %d (Japanese): %d texts synthesised (%.0f ms each), %d from the cache: %.0f%% hits", s, misses,
+			float64((st.SynthTime-before.SynthTime).Milliseconds())/float64(max(1, misses)), hits,
+			100*float64(hits)/float64(max(1, hits+misses)))
+		if s == 2 && misses > 0 {
+			t.Errorf("the second session synthesised %d texts again", misses)
+		}
 	}
 }

@@ -399,6 +399,7 @@ func (k *kiosk) setLook(l look) {
 // build makes the window's widgets once; screens are redrawn, not rebuilt.
 func (k *kiosk) build() {
 	k.chrome = newChrome(k)
+	k.chrome.orient(k.portrait || k.look.large)
 	k.screens = map[flow.State]screen{}
 	attract := newAttractScreen(k)
 	k.screens[flow.Attract] = attract
