@@ -8,7 +8,10 @@ ARGS  ?=
 TAGS  := no_emoji
 export CGO_ENABLED := 1
 
-.PHONY: all setup build run test bench vet clean
+# Release builds say which version they are (idbooth --version; scripts/version).
+LDFLAGS := -X github.com/idbooth/idbooth/internal/version.stamp=$(shell scripts/version)
+
+.PHONY: all setup build run test bench vet deb clean
 
 all: build
 
@@ -16,8 +19,13 @@ setup:
 	@scripts/setup
 
 build: setup
-	$(GO) build -tags $(TAGS) -o $(BIN)/idbooth .
-	$(GO) build -tags $(TAGS) -o $(BIN)/idbooth-intake ./cmd/idbooth-intake
+	$(GO) build -tags $(TAGS) -ldflags '$(LDFLAGS)' -o $(BIN)/idbooth .
+	$(GO) build -tags $(TAGS) -ldflags '$(LDFLAGS)' -o $(BIN)/idbooth-intake ./cmd/idbooth-intake
+
+# The Debian package of a booth (and of the intake server): bin/idbooth_<version>_amd64.deb.
+# deploy/package_test.go, part of `make test`, builds, lints and installs it.
+deb: setup
+	scripts/deb $(BIN)
 
 # Starts the kiosk. Development: make run ARGS=--windowed
 run: build

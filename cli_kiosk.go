@@ -22,6 +22,7 @@ import (
 	"github.com/idbooth/idbooth/capture"
 	"github.com/idbooth/idbooth/config"
 	"github.com/idbooth/idbooth/internal/cmem"
+	"github.com/idbooth/idbooth/internal/systemd"
 	"github.com/idbooth/idbooth/slip"
 	"github.com/idbooth/idbooth/storage"
 	"github.com/idbooth/idbooth/upload"
@@ -119,7 +120,8 @@ func runKiosk(ctx context.Context, env *cliEnv, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-	cfgFile := config.DefaultFile()
+	cfgFile := config.SettingsFile()
+	watchdog := systemd.NewWatchdog()
 	slog.Info("kiosk starting", "camera", src.Name(), "printer", printerName(printer), "intake", settings.IntakeURL != "",
 		"windowed", f.windowed)
 	err = app.Run(ctx, app.Options{
@@ -129,9 +131,11 @@ func runKiosk(ctx context.Context, env *cliEnv, args []string) int {
 		SaveSettings: func(s app.Settings) error { return config.Update(cfgFile, settingsValues(s)) },
 		SpeechCache:  filepath.Join(config.DataDir(), "speech"),
 		Windowed:     f.windowed, Metadata: meta,
+		Alive: watchdog.Beat,
 		Ready: func() {
 			// Operators and the start-up test read this line (budget: 2 s, DESIGN §3).
-			slog.Info("kiosk ready", "startup_ms", time.Since(processStart).Milliseconds())
+			slog.Info("kiosk ready", "startup_ms", time.Since(processStart).Milliseconds(), "version", appVersion())
+			systemd.Ready()
 			// Start-up (parsing fonts, loading models) leaves freed heap that the runtime would
 			// return only slowly; hand it back now, once.
 			go func() { time.Sleep(2 * time.Second); debug.FreeOSMemory() }()

@@ -29,25 +29,7 @@ func TestMain(m *testing.M) {
 }
 
 // startXvfb starts a virtual display and returns its DISPLAY value.
-func startXvfb(t *testing.T) string {
-	t.Helper()
-	if _, err := exec.LookPath("Xvfb"); err != nil {
-		testsupport.Missing(t, "Xvfb: %v", err)
-	}
-	r, w, _ := os.Pipe()
-	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
-	cmd.ExtraFiles = []*os.File{w}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	line, err := bufio.NewReader(r).ReadString('\n')
-	if err != nil {
-		t.Fatalf("Xvfb did not report its display: %v", err)
-	}
-	return ":" + strings.TrimSpace(line)
-}
+func startXvfb(t *testing.T) string { return testsupport.Xvfb(t, "1280x800x24") }
 
 // kioskProc is the real kiosk running under Xvfb, its log followed line by line.
 type kioskProc struct {

@@ -19,7 +19,7 @@ func init() {
 func runPIN(_ context.Context, env *cliEnv, args []string) int {
 	fs, _ := newFlagSet(env, "pin", "[--print] < file-with-the-PIN")
 	printOnly := fs.Bool("print", false, "print the hash instead of storing it in the config file")
-	file := fs.String("config", config.DefaultFile(), "config file to store the hash in (env IDBOOTH_CONFIG)")
+	file := fs.String("config", config.SettingsFile(), "file to store the hash in (env IDBOOTH_SETTINGS, else IDBOOTH_CONFIG)")
 	if !parseFlags(env, fs, args) || fs.NArg() > 0 {
 		return exitUsage
 	}

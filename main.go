@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/idbooth/idbooth/assets"
 	"github.com/idbooth/idbooth/config"
+	"github.com/idbooth/idbooth/internal/systemd"
 )
 
 // Exit statuses of the CLI contract.
@@ -87,6 +89,10 @@ func main() {
 func runWithSignals(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// Under systemd the log goes to the journal with a field per attribute.
+	if h := systemd.LogHandler("idbooth", slog.LevelInfo); h != nil {
+		slog.SetDefault(slog.New(h))
+	}
 	return runMainIO(ctx, args, os.Stdin, os.Stdout, os.Stderr)
 }
 
@@ -95,7 +101,7 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func runMainIO(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	file, err := config.ReadFile(config.DefaultFile())
+	file, err := config.ReadFiles(config.Files()...)
 	if err != nil {
 		fmt.Fprintln(stderr, "idbooth:", err)
 		return exitUsage
@@ -104,8 +110,11 @@ func runMainIO(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 
 	name := "kiosk"
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-		usage(stderr)
+		usage(stdout) // asked for: on stdout, as help2man and pagers expect
 		return exitOK
+	}
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		args = append([]string{"version"}, args[1:]...)
 	}
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		name, args = args[0], args[1:]

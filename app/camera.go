@@ -40,6 +40,17 @@ type camera struct {
 
 	// Frames per second of the preview, for operators and tests.
 	fps atomic.Int64
+	// lastTurn is when the loop last went round (unix ns): a camera stuck in a read stops it.
+	lastTurn atomic.Int64
+}
+
+// stuckAfter is how long the camera loop may go without a turn before the kiosk stops saying it
+// is alive (Options.Alive). It turns at least once a second, even with the camera unplugged.
+const stuckAfter = 10 * time.Second
+
+// alive reports whether the camera loop went round recently.
+func (c *camera) alive(now time.Time) bool {
+	return now.Sub(time.Unix(0, c.lastTurn.Load())) < stuckAfter
 }
 
 func newCamera(k *kiosk, src capture.Source) *camera { return &camera{k: k, src: src} }
@@ -130,6 +141,7 @@ func (c *camera) run(ctx context.Context) {
 	next := time.Now()
 	frames, since := 0, time.Now()
 	for ctx.Err() == nil {
+		c.lastTurn.Store(time.Now().UnixNano())
 		if wait := time.Until(next); wait > 0 {
 			if !sleep(ctx, wait) {
 				return

@@ -94,6 +94,9 @@ type Options struct {
 	Metadata fyne.AppMetadata
 	// Ready, when set, is called once the first screen is shown (tests and start-up timing).
 	Ready func()
+	// Alive, when set, is called from the UI goroutine several times a second while both it and
+	// the camera loop are turning (systemd's watchdog restarts a kiosk that stops calling it).
+	Alive func()
 	Log   *slog.Logger
 }
 
@@ -294,6 +297,9 @@ func (k *kiosk) tick(ctx context.Context) {
 			fyne.Do(func() {
 				k.setScale(k.win.Canvas().Size()) // a window resized, a screen turned
 				k.send(flow.Tick{})
+				if k.opt.Alive != nil && k.camera.alive(time.Now()) {
+					k.opt.Alive()
+				}
 			})
 		}
 	}

@@ -44,8 +44,46 @@ func DefaultFile() string {
 	return filepath.Join(dir, "idbooth", "config")
 }
 
-// DataDir is the user's data directory for idbooth (the queue database and its key live here).
+// SettingsFile is where the kiosk saves what operators change on screen (settings, the PIN):
+// IDBOOTH_SETTINGS, by default the config file itself. An installed booth keeps the
+// administrator's /etc/idbooth/config read-only and saves to /var/lib/idbooth/settings, which
+// is read after it and so wins (Files).
+func SettingsFile() string {
+	if p := os.Getenv("IDBOOTH_SETTINGS"); p != "" {
+		return p
+	}
+	return DefaultFile()
+}
+
+// Files are the files settings are read from, in order: a later file wins.
+func Files() []string {
+	if c, s := DefaultFile(), SettingsFile(); c != s {
+		return []string{c, s}
+	}
+	return []string{DefaultFile()}
+}
+
+// ReadFiles reads each file as ReadFile does and merges them: a name in a later file wins.
+func ReadFiles(paths ...string) (map[string]string, error) {
+	vals := map[string]string{}
+	for _, p := range paths {
+		m, err := ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range m {
+			vals[k] = v
+		}
+	}
+	return vals, nil
+}
+
+// DataDir is idbooth's data directory (the queue database and its key live here):
+// IDBOOTH_DATA_DIR (an installed booth: /var/lib/idbooth), else the user's data directory.
 func DataDir() string {
+	if d := os.Getenv("IDBOOTH_DATA_DIR"); d != "" {
+		return d
+	}
 	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
 		return filepath.Join(d, "idbooth")
 	}

@@ -81,3 +81,34 @@ func TestUpdateKeepsTheRestOfTheFile(t *testing.T) {
 		t.Fatalf("mode %v", fi.Mode())
 	}
 }
+
+// An installed booth: the administrator's file is read first, what operators saved on screen
+// after it, so the saved value wins and the administrator's other lines still apply.
+func TestSavedSettingsOverTheAdministratorsFile(t *testing.T) {
+	dir := t.TempDir()
+	etc, saved := filepath.Join(dir, "etc-config"), filepath.Join(dir, "settings")
+	os.WriteFile(etc, []byte("booth = B-01\nvolume = 2\n"), 0o644)
+	t.Setenv("IDBOOTH_CONFIG", etc)
+	t.Setenv("IDBOOTH_SETTINGS", saved)
+	t.Setenv("IDBOOTH_DATA_DIR", filepath.Join(dir, "data"))
+	if err := Update(SettingsFile(), map[string]string{"volume": "4"}); err != nil {
+		t.Fatal(err)
+	}
+	vals, err := ReadFiles(Files()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vals["booth"] != "B-01" || vals["volume"] != "4" {
+		t.Errorf("merged %v", vals)
+	}
+	if b, _ := os.ReadFile(etc); string(b) != "booth = B-01\nvolume = 2\n" {
+		t.Errorf("the administrator's file changed: %q", b)
+	}
+	if DataDir() != filepath.Join(dir, "data") {
+		t.Errorf("DataDir %s", DataDir())
+	}
+	t.Setenv("IDBOOTH_SETTINGS", "")
+	if f := Files(); len(f) != 1 || f[0] != etc || SettingsFile() != etc {
+		t.Errorf("without IDBOOTH_SETTINGS: files %v, settings %s", f, SettingsFile())
+	}
+}

@@ -163,6 +163,36 @@ func (c *Client) Put(ctx context.Context, a *Application) error {
 	}
 }
 
+// CheckAuth asks the intake whether it accepts our token, storing nothing, and returns the
+// intake's clock (its Date header; zero if it sent none) so a booth can tell whether its own
+// clock is right.
+func (c *Client) CheckAuth(ctx context.Context) (time.Time, error) {
+	u := *c.base
+	u.Path += AuthPath
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("upload: %w", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w: %w", ErrTemporary, err)
+	}
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	clock, _ := http.ParseTime(resp.Header.Get("Date"))
+	switch code := resp.StatusCode; {
+	case code == http.StatusOK:
+		return clock, nil
+	case code == http.StatusUnauthorized || code == http.StatusForbidden:
+		return clock, fmt.Errorf("%w: %s", ErrAuth, describe(resp.Status, answer))
+	case code == http.StatusNotFound:
+		return clock, fmt.Errorf("%w: %s: the intake is too old to check a token", ErrRefused, resp.Status)
+	default:
+		return clock, fmt.Errorf("%w: %s", ErrTemporary, describe(resp.Status, answer))
+	}
+}
+
 // describe renders an error answer for the operator: status, and the stable code and message
 // when the body is an ErrorAnswer.
 func describe(status string, body []byte) string {

@@ -21,6 +21,8 @@ import (
 const (
 	// PathPrefix is the path of the applications collection; the UUID follows it.
 	PathPrefix = "/v1/applications/"
+	// AuthPath answers 200 to an accepted token and 401 otherwise, storing nothing.
+	AuthPath = "/v1/auth"
 	// MaxRequestBytes bounds a request body: a 7 MB photo in base64 plus the fields.
 	MaxRequestBytes = 10 << 20
 

@@ -24,6 +24,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/idbooth/idbooth/config"
+	"github.com/idbooth/idbooth/internal/systemd"
+	"github.com/idbooth/idbooth/internal/version"
 	"github.com/idbooth/idbooth/upload/intake"
 )
 
@@ -35,8 +38,9 @@ func main() {
 }
 
 const usage = `usage:
-  idbooth-intake serve --listen ADDR --data DIR [--tls-cert FILE --tls-key FILE] [--token TOKEN | --token-file FILE]
+  idbooth-intake serve --listen ADDR --data DIR [--tls-cert FILE --tls-key FILE] [--token TOKEN | --token-file FILE] [--config FILE]
   idbooth-intake count --data DIR
+  idbooth-intake --version
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -51,6 +55,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return count(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
+		return 0
+	case "--version", "-version", "version":
+		fmt.Fprintln(stdout, "idbooth-intake", version.String(""))
 		return 0
 	}
 	fmt.Fprintf(stderr, "idbooth-intake: unknown command %q\n%s", args[0], usage)
@@ -97,12 +104,21 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	keyFile := fset.String("tls-key", "", "TLS private key (PEM)")
 	token := fset.String("token", os.Getenv("IDBOOTH_INTAKE_TOKEN"), "bearer token booths present (env IDBOOTH_INTAKE_TOKEN)")
 	tokenFile := fset.String("token-file", "", "file holding the bearer token")
+	cfgFile := fset.String("config", os.Getenv("IDBOOTH_INTAKE_CONFIG"), "config file of \"name = value\" lines, one per flag (env IDBOOTH_INTAKE_CONFIG)")
 	if err := fset.Parse(args); err != nil {
 		return 2
 	}
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "idbooth-intake serve: "+format+"\n", a...)
 		return 2
+	}
+	// A flag wins over the environment (IDBOOTH_<FLAG>), which wins over the config file.
+	file, err := config.ReadFile(*cfgFile)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if err := config.Apply(fset, file); err != nil {
+		return fail("%v", err)
 	}
 	if *data == "" {
 		return fail("--data is required")
@@ -130,6 +146,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer st.Close()
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	if h := systemd.LogHandler("idbooth-intake", slog.LevelInfo); h != nil {
+		log = slog.New(h) // under systemd: the journal, a field per attribute
+	}
 	srv := &http.Server{
 		Handler:           (&intake.Server{Store: st, Token: *token, Log: log}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -151,6 +170,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}()
 	fmt.Fprintf(stdout, "{\"listen\":%q,\"tls\":%t}\n", ln.Addr().String(), useTLS)
+	systemd.Ready()
 	select {
 	case err := <-served:
 		return fail("%v", err)

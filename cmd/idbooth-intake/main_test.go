@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"math/big"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -167,4 +168,38 @@ func writeSelfSigned(t *testing.T, dir string) (certFile, keyFile string) {
 	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
 	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600)
 	return certFile, keyFile
+}
+
+// The packaged service starts with only --data: the rest comes from the config file named by
+// IDBOOTH_INTAKE_CONFIG, and a flag or the environment still wins over it.
+func TestServeTakesItsSettingsFromTheConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	tokenFile := filepath.Join(dir, "intake.token")
+	os.WriteFile(tokenFile, []byte(testToken+"\n"), 0o600)
+	conf := filepath.Join(dir, "intake.conf")
+	os.WriteFile(conf, []byte("listen = 0.0.0.0:0\ntoken-file = "+tokenFile+"\n"), 0o644)
+	t.Setenv("IDBOOTH_INTAKE_CONFIG", conf)
+	// 0.0.0.0 without TLS is refused: the file was read.
+	if code, _, errOut := runCmd("serve", "--data", dir); code != 2 || !strings.Contains(errOut, "refusing plain HTTP on 0.0.0.0") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	t.Setenv("IDBOOTH_LISTEN", "127.0.0.1:0")
+	p, err := startServer(t, "--data", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.stop(t)
+	if !strings.HasPrefix(p.addr, "127.0.0.1:") {
+		t.Errorf("listening on %s", p.addr)
+	}
+	req, _ := http.NewRequest(http.MethodGet, "http://"+p.addr+"/v1/auth", nil)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("the token from the token file: %s", resp.Status)
+	}
 }

@@ -22,7 +22,8 @@ type Server struct {
 	Log *slog.Logger
 }
 
-// Handler routes PUT /v1/applications/{uuid} and GET /v1/health.
+// Handler routes PUT /v1/applications/{uuid}, GET /v1/health (no token) and GET /v1/auth (the
+// token is accepted: a booth's `idbooth doctor` asks).
 func (s *Server) Handler() http.Handler {
 	if s.Log == nil {
 		s.Log = slog.New(slog.DiscardHandler)
@@ -32,6 +33,13 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/health", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write([]byte(`{"status":"ok"}` + "\n"))
+	})
+	mux.HandleFunc("GET "+upload.AuthPath, func(w http.ResponseWriter, r *http.Request) {
+		if !s.authorized(r) {
+			s.refuse(w, http.StatusUnauthorized, "unauthorized", "missing or wrong bearer token")
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	return mux
 }
