@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -54,6 +55,7 @@ type checkCrop struct {
 func runCheck(ctx context.Context, env *cliEnv, args []string) int {
 	fs, common := newFlagSet(env, "check", "[--out DIR] FILE...")
 	out := fs.String("out", "", "directory for the 35:45 JPEG of each accepted photo, named FILE_35x45.jpg (env IDBOOTH_OUT)")
+	opts := photoFlags(fs)
 	if !parseFlags(env, fs, args) {
 		return exitUsage
 	}
@@ -67,7 +69,7 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) int {
 			return exitUsage
 		}
 	}
-	checker, err := photo.NewChecker(photo.Options{})
+	checker, err := photo.NewChecker(*opts)
 	if err != nil {
 		fmt.Fprintln(env.stderr, "idbooth check:", err)
 		return exitUsage
@@ -147,4 +149,14 @@ func writeCrop(dir, input string, jpg []byte, written map[string]bool) (string, 
 	}
 	written[path] = true
 	return path, nil
+}
+
+// photoFlags defines the photo check's options for one applicant, the same for check and submit,
+// and returns the options they fill. The kiosk has none: a covering the check cannot tell from a
+// cap goes through staff's override there (a PIN and a reason), applicant by applicant.
+func photoFlags(fs *flag.FlagSet) *photo.Options {
+	o := &photo.Options{}
+	fs.BoolVar(&o.AllowReligiousCovering, "allow-religious-covering", false,
+		"let a head covering worn for religious or medical reasons pass when the face outline from chin to forehead shows (J-LIS; the operator's decision)")
+	return o
 }

@@ -84,6 +84,7 @@ func runSubmit(ctx context.Context, env *cliEnv, args []string) int {
 	mailed := fs.Bool("card-mailed", false, "counter, identity verified: the card is mailed")
 	printer := fs.String("printer", "", "print the slip on this printer once queued (as `idbooth slip --printer`; env IDBOOTH_PRINTER)")
 	statusURL := fs.String("status-url", slip.DefaultStatusURL, "the status page the slip's QR code leads to")
+	photoOpts := photoFlags(fs)
 	if !parseFlags(env, fs, args) {
 		return exitUsage
 	}
@@ -122,7 +123,7 @@ func runSubmit(ctx context.Context, env *cliEnv, args []string) int {
 	if err != nil {
 		return refuse(string(booth.CodeOf(err)), err, nil)
 	}
-	checked, err := checkSubmitPhoto(*photoFile, *override)
+	checked, err := checkSubmitPhoto(*photoFile, *override, *photoOpts)
 	if err != nil {
 		fmt.Fprintln(env.stderr, "idbooth submit:", err)
 		return exitUsage

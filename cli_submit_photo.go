@@ -23,8 +23,8 @@ type submitPhoto struct {
 
 // checkSubmitPhoto checks the photo file exactly as the kiosk checks a still, then applies the
 // staff override policy (booth.AcceptPhoto). The returned error is an I/O error (missing file).
-func checkSubmitPhoto(path, overrideReason string) (*submitPhoto, error) {
-	checker, err := photo.NewChecker(photo.Options{})
+func checkSubmitPhoto(path, overrideReason string, opts photo.Options) (*submitPhoto, error) {
+	checker, err := photo.NewChecker(opts)
 	if err != nil {
 		return nil, fmt.Errorf("photo checker: %w", err)
 	}

@@ -154,6 +154,23 @@ func (d *Detector) DetectNear(img gocv.Mat, prev Face) ([]Face, error) {
 	return sortBySize(weightedNMS(append(raw, whole...), mergeIoU)), nil
 }
 
+// DetectIn runs the model once, on the square window win of img (the parts of it outside the
+// frame are black): one step of a live tracker, which looks where the face was (see Window) or
+// takes its turn over the frame's tiles. The faces found are merged, not refined.
+func (d *Detector) DetectIn(img gocv.Mat, win image.Rectangle) ([]Face, error) {
+	if img.Empty() {
+		return nil, fmt.Errorf("face: empty image")
+	}
+	raw, err := d.run(img, win)
+	if err != nil {
+		return nil, err
+	}
+	return sortBySize(weightedNMS(raw, mergeIoU)), nil
+}
+
+// Window is the square window that frames f at the model's best scale.
+func Window(f Face) image.Rectangle { return squareAround(f) }
+
 // A Sweep spreads the search for small faces over successive live frames, so that no single
 // frame pays for the whole pyramid. The zero value starts a new sweep.
 type Sweep struct{ next int }

@@ -27,7 +27,7 @@ func loadFrame(b testing.TB, name string, w, h int) gocv.Mat {
 	return out
 }
 
-// The final check of a 1920×1080 still, crop and JPEG encode included (budget 250 ms).
+// The final check of a 1920×1080 still, crop and JPEG encode included (budget 100 ms, DESIGN §3).
 func BenchmarkCheckStill1080p(b *testing.B) {
 	frame := loadFrame(b, "f021.jpg", 1920, 1080)
 	defer frame.Close()
@@ -41,7 +41,7 @@ func BenchmarkCheckStill1080p(b *testing.B) {
 	}
 }
 
-// One live guidance step on a 1280×720 preview frame (budget 30 ms).
+// One live guidance step on a 1280×720 preview frame (budget 10 ms, DESIGN §3).
 func BenchmarkGuide720p(b *testing.B) {
 	frame := loadFrame(b, "f021.jpg", 1280, 720)
 	defer frame.Close()
@@ -59,7 +59,7 @@ func BenchmarkGuide720p(b *testing.B) {
 func imagePt(x, y int) image.Point { return image.Pt(x, y) }
 
 // A live step with nobody in front of the camera: the search cannot follow a face and sweeps
-// the frame instead (budget 30 ms too).
+// the frame instead (budget 10 ms too).
 func BenchmarkGuide720pEmpty(b *testing.B) {
 	frame := loadFrame(b, "f058.jpg", 1280, 720)
 	defer frame.Close()

@@ -1,9 +1,8 @@
 // Package photo checks ID photos for the My Number Card (DESIGN §1): it finds the face, runs
-// one measure per rule (single face, head in frame, head size and position, resolution,
-// compression, eyes, yaw, pitch, roll, hands at the face, exposure, sharpness, plain
-// background, shadow), chooses the 35:45 crop and encodes it as the JPEG that is submitted.
-// It also gives live hints for preview frames. Head coverings are not detected: nothing here
-// tells a hat from hair reliably enough (see the head_covering code's comment).
+// one measure per rule (single face, head covering, head in frame, head size and position,
+// resolution, compression, eyes, yaw, pitch, roll, what covers the face, exposure, sharpness,
+// plain background, shadow), chooses the 35:45 crop and encodes it as the JPEG that is
+// submitted. It also gives live hints for preview frames.
 //
 // A Checker owns the loaded face model. Its methods are safe for concurrent use but run one
 // at a time (a mutex guards the model); a kiosk needs one Checker.
@@ -35,6 +34,9 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives operator diagnostics (no personal data); default slog.Default().
 	Logger *slog.Logger
+	// AllowReligiousCovering lets a religious or medical head covering pass when it leaves the
+	// face outline from chin to forehead visible (J-LIS; an operator option, default off).
+	AllowReligiousCovering bool
 }
 
 // DefaultWidth is the width of the submitted JPEG: 35 mm at 600 dpi. The upload limits it must
@@ -134,6 +136,7 @@ type Checker struct {
 	mu       sync.Mutex
 	opts     Options
 	detector *face.Detector
+	search   *faceSearch
 	measures []Measure
 	guide    *guide
 }
@@ -148,7 +151,12 @@ func NewChecker(opts Options) (*Checker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("photo: %w", err)
 	}
-	c := &Checker{opts: opts, detector: det, measures: stillMeasures()}
+	search, err := newFaceSearch()
+	if err != nil {
+		det.Close()
+		return nil, fmt.Errorf("photo: %w", err)
+	}
+	c := &Checker{opts: opts, detector: det, search: search, measures: stillMeasures()}
 	c.guide = newGuide(c)
 	return c, nil
 }
@@ -160,6 +168,7 @@ func (c *Checker) Close() error {
 	if c.detector != nil {
 		c.detector.Close()
 		c.detector = nil
+		c.search.Close()
 		c.guide.close()
 	}
 	return nil
@@ -229,6 +238,9 @@ func (c *Checker) check(img gocv.Mat, info *capture.ImageInfo) (*Result, error) 
 		return nil, ErrClosed
 	}
 	faces, err := c.detector.Detect(img)
+	if err == nil && len(faces) == 0 {
+		faces, err = c.search.lookAgain(img)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("photo: %w", err)
 	}

@@ -15,7 +15,7 @@ const (
 	FaceOffCenter      Code = "face_off_center"
 	LowResolution      Code = "low_resolution"
 	EyesNotVisible     Code = "eyes_not_visible"
-	HeadCovering       Code = "head_covering" // part of the contract; no measure reports it yet
+	HeadCovering       Code = "head_covering"
 	NotFrontal         Code = "not_frontal"
 	HeadTilted         Code = "head_tilted"
 	FaceOccluded       Code = "face_occluded"
@@ -26,17 +26,21 @@ const (
 	ShadowOnBackground Code = "shadow_on_background"
 )
 
-// Codes lists every code in priority order, as an examiner ranks them (the order agrees with
-// the labelled examples in ../shared/testdata): who is in the picture and whether the eyes can
-// be seen; then the setting behind the person; then the pose and what touches the face; then
-// the framing; then exposure and focus; a shadow last.
+// Codes lists every code in priority order, as an examiner ranks them. Who is in the picture
+// comes first, then a covered head. A photo too dark, too bright or blurred comes before
+// everything judged from its pixels (the background cannot be judged on it). The setting
+// behind the person comes next: where a photo has several faults, examiners name a busy
+// background before the pose. Then the head leaving the frame and what covers the face, which
+// come before the eyes (a hand or hair over an eye, or a face cut by the frame, is what hides
+// them); then the pose; then the framing a crop cannot fix; a shadow last.
 var Codes = []Code{
 	NotAnImage, NoFace, MultipleFaces,
-	HeadCovering, EyesNotVisible,
-	BackgroundNotPlain,
-	NotFrontal, HeadTilted, FaceOccluded,
-	FaceCutOff, FaceTooLarge, FaceOffCenter, FaceTooSmall, LowResolution,
+	HeadCovering,
 	TooDark, TooBright, Blurry,
+	BackgroundNotPlain,
+	FaceCutOff, FaceOccluded, EyesNotVisible,
+	NotFrontal, HeadTilted,
+	FaceTooLarge, FaceOffCenter, FaceTooSmall, LowResolution,
 	ShadowOnBackground,
 }
 

@@ -54,7 +54,7 @@ const (
 	headTooSmall  = 0.35                   // head height under this share of the frame: come closer
 	headTooLarge  = 0.70                   // over this: move back
 	offCentre     = 0.12                   // face centre further than this share of the width: move
-	trackEvery    = 8                      // a wider search every this many frames even when tracking
+	trackEvery    = 6                      // the whole frame instead of the face's window every this many frames
 )
 
 type vote struct {
@@ -68,6 +68,7 @@ type guide struct {
 	small   gocv.Mat
 	tracked *face.Face // in small-frame pixels
 	sweep   face.Sweep
+	search  int // frames searched in a row without a face, to take the tiles in turn
 	frames  int
 	votes   []vote
 	shown   HintCode
@@ -99,7 +100,7 @@ func (c *Checker) ResetGuide() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	g := c.guide
-	g.tracked, g.votes, g.shown, g.frames = nil, nil, "", 0
+	g.tracked, g.votes, g.shown, g.frames, g.search = nil, nil, "", 0, 0
 }
 
 func (c *Checker) hint(code HintCode, box image.Rectangle) Hint {
@@ -111,20 +112,13 @@ func (g *guide) analyse(frame gocv.Mat) (HintCode, image.Rectangle) {
 	scale := math.Min(1, float64(liveShortSide)/float64(min(frame.Cols(), frame.Rows())))
 	sz := image.Pt(max(1, int(math.Round(float64(frame.Cols())*scale))), max(1, int(math.Round(float64(frame.Rows())*scale))))
 	gocv.Resize(frame, &g.small, sz, 0, 0, gocv.InterpolationArea)
-	det := g.c.detector
-	var faces []face.Face
-	var err error
 	g.frames++
-	if g.tracked != nil && g.frames%trackEvery != 0 {
-		faces, err = det.DetectNear(g.small, *g.tracked)
-	} else {
-		faces, err = det.DetectSweep(g.small, &g.sweep)
-	}
+	faces, err := g.detect()
 	if err != nil || len(faces) == 0 {
 		g.tracked = nil
 		return HintNoFace, image.Rectangle{}
 	}
-	g.tracked = &faces[0]
+	g.tracked, g.search = &faces[0], 0
 	box := faces[0].Rect()
 	box = image.Rect(int(float64(box.Min.X)/scale), int(float64(box.Min.Y)/scale), int(float64(box.Max.X)/scale), int(float64(box.Max.Y)/scale))
 	s, err := newSession(g.small, faces, nil, analyseLive, g.c.opts)
@@ -132,6 +126,56 @@ func (g *guide) analyse(frame gocv.Mat) (HintCode, image.Rectangle) {
 		return HintNoFace, box
 	}
 	return liveHint(s), box
+}
+
+// detect runs the face model once on the small frame, so that every frame costs the same.
+// While a face is tracked it looks in the window framing that face at the model's best scale,
+// and every trackEvery frames over the whole frame instead, where a second person stepping in
+// shows (the tracked face carries over if that coarser look misses it). When the face is
+// first missing (a new person, or the face lost) one frame searches every coarse window and a
+// few finer ones; while nobody is there, it looks over the whole frame every other frame, and
+// in between at the tiles of the two finer levels in turn, so that a person far away is found
+// within a few seconds.
+func (g *guide) detect() ([]face.Face, error) {
+	det := g.c.detector
+	w, h := g.small.Cols(), g.small.Rows()
+	whole := face.Tiles(w, h, max(w, h))[0]
+	if g.tracked != nil {
+		prev := *g.tracked
+		if g.frames%trackEvery != 0 {
+			return det.DetectIn(g.small, face.Window(prev))
+		}
+		faces, err := det.DetectIn(g.small, whole)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range faces {
+			if overlaps(f, prev) {
+				return faces, nil
+			}
+		}
+		return append([]face.Face{prev}, faces...), nil
+	}
+	g.search++
+	switch {
+	case g.search == 1:
+		return det.DetectSweep(g.small, &g.sweep)
+	case g.search%2 == 0:
+		return det.DetectIn(g.small, whole)
+	}
+	tiles := append(face.Tiles(w, h, min(w, h)), face.Tiles(w, h, min(w, h)/2)...)
+	return det.DetectIn(g.small, tiles[(g.search/2)%len(tiles)])
+}
+
+// overlaps reports whether two detections are of the same face: their boxes overlap by more
+// than a third of the smaller one.
+func overlaps(a, b face.Face) bool {
+	x0, y0 := math.Max(a.X, b.X), math.Max(a.Y, b.Y)
+	x1, y1 := math.Min(a.X+a.W, b.X+b.W), math.Min(a.Y+a.H, b.Y+b.H)
+	if x1 <= x0 || y1 <= y0 {
+		return false
+	}
+	return (x1-x0)*(y1-y0) > math.Min(a.W*a.H, b.W*b.H)/3
 }
 
 // liveHint picks the one instruction that helps most, in the order a person can act on:
@@ -163,12 +207,14 @@ func liveHint(s *Session) HintCode {
 		}
 		return HintMoveRight
 	}
-	for _, m := range []Measure{eyesVisible{}, occlusion{}, yaw{}, pitch{}, roll{}, exposure{}, sharpness{}} {
+	for _, m := range []Measure{headCovering{}, eyesVisible{}, hairOverEye{}, occlusion{}, yaw{}, pitch{}, roll{}, exposure{}, sharpness{}} {
 		r := m.Measure(s)
 		if !r.Failed {
 			continue
 		}
 		switch r.Code {
+		case HeadCovering:
+			return HintRemoveHat
 		case EyesNotVisible:
 			return HintShowEyes
 		case FaceOccluded:

@@ -47,9 +47,12 @@ func (e faceExposure) bright() bool {
 	return e.clipped > maxClipped || (e.clipped > maxClippedHi && e.sceneClipped > maxSceneClip)
 }
 
-// faceExposure measures the face's mean L*, its share of blown-out pixels and the scene's
+// faceExposure is the face's exposure, measured once per session (several measures need it).
+func (s *Session) faceExposure() (faceExposure, bool) { return s.exposure, s.exposureOK }
+
+// measureExposure measures the face's mean L*, its share of blown-out pixels and the scene's
 // brightness.
-func (s *Session) faceExposure() (faceExposure, bool) {
+func (s *Session) measureExposure() (faceExposure, bool) {
 	var n, clipped int
 	var sum float64
 	s.pixels(faceBox, func(i int) {

@@ -15,11 +15,8 @@ const (
 func (eyesVisible) Name() string { return "eyes_visible" }
 
 func (eyesVisible) Measure(s *Session) Measurement {
-	if !s.HasFace || !s.skinOK || !s.FaceInFrame {
-		return skip("", "no face wholly in the frame")
-	}
-	if e, ok := s.faceExposure(); !ok || e.dark() || e.bright() {
-		return skip("", "face too dark or too bright to see the eyes' surroundings")
+	if why := s.skinUnreadable(); why != "" {
+		return skip("", why)
 	}
 	const rule = "J-LIS: eyes visible (no sunglasses, no glare, no frame or hair over the eyes)"
 	skin, glare := 1.0, 0.0

@@ -24,11 +24,8 @@ var (
 func (occlusion) Name() string { return "occlusion" }
 
 func (occlusion) Measure(s *Session) Measurement {
-	if !s.HasFace || !s.skinOK || !s.FaceInFrame {
-		return skip("", "no face wholly in the frame")
-	}
-	if e, ok := s.faceExposure(); !ok || e.dark() || e.bright() {
-		return skip("", "face too dark or too bright to tell skin")
+	if why := s.skinUnreadable(); why != "" {
+		return skip("", why)
 	}
 	ears := [2]point{s.landmarkV(face.RightEar), s.landmarkV(face.LeftEar)}
 	earR := 0.35 * s.v.unit

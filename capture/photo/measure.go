@@ -59,11 +59,13 @@ func check(ok bool, name string, code Code, value, threshold float64, rule, form
 func stillMeasures() []Measure {
 	return []Measure{
 		singleFace{},
+		headCovering{},
 		headInFrame{},
 		headSize{},
 		resolution{},
 		compression{},
 		eyesVisible{},
+		hairOverEye{},
 		yaw{},
 		pitch{},
 		roll{},

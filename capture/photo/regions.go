@@ -56,6 +56,19 @@ func (s *Session) findSkin() {
 	s.skinOK = math.Hypot(s.Skin.A, s.Skin.B) >= minSkinChroma
 }
 
+// skinUnreadable says why the skin of the face cannot be told apart on this photo, or "" when
+// it can: the colour cues need the face wholly in the frame, in colour, neither too dark nor
+// too bright.
+func (s *Session) skinUnreadable() string {
+	if !s.HasFace || !s.skinOK || !s.FaceInFrame {
+		return "no face wholly in the frame, or no colour"
+	}
+	if e, ok := s.faceExposure(); !ok || e.dark() || e.bright() {
+		return "face too dark or too bright to tell skin"
+	}
+	return ""
+}
+
 // minSkinChroma is the least a*b* chroma of skin in a colour photo; every skin tone has more.
 const minSkinChroma = 3.0
 

@@ -134,6 +134,6 @@ func (s *Session) segmentPerson(probable []bool) ([]bool, error) {
 }
 
 const (
-	grabCutIterations = 3
+	grabCutIterations = 2     // a third iteration changes no verdict on the labelled photos and costs a quarter of the still check
 	grabCutSeed       = 29794 // any fixed value
 )

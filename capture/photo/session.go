@@ -18,7 +18,7 @@ const (
 	crownMinAboveU   = 1.15 // a bald head still rises this far above the eyes
 	crownMaxAboveU   = 3.1  // hair or a covering higher than this is not a head
 	viewUnitStill    = 64.0 // view pixels per u for stills
-	viewUnitLive     = 40.0 // and for live preview frames
+	viewUnitLive     = 32.0 // and for live preview frames
 	relevantFaceSize = 0.6  // a face smaller than this × the main face is scenery behind it
 )
 
@@ -63,6 +63,9 @@ type Session struct {
 	// Skin is the face's skin colour (nose and cheeks).
 	Skin   lab
 	skinOK bool
+	// exposure of the face and the scene (exposureOK false when the face is outside the frame).
+	exposure   faceExposure
+	exposureOK bool
 
 	person []bool // view pixels of the person (silhouette grown from the face)
 	bgMask []bool // view pixels of background inside the crop, above the chin
@@ -109,13 +112,14 @@ func newSession(frame gocv.Mat, faces []face.Face, info *capture.ImageInfo, dept
 	// A turned or tilted-back face shortens the eye–mouth line; the box size keeps the scale
 	// sane when the landmarks collapse.
 	s.EMD = math.Max(s.EMD, 0.3*f.Size())
-	v, err := newView(frame, s.Eye, s.Roll, s.EMD, unit)
+	v, err := newView(frame, s.Eye, s.Roll, s.EMD, unit, depth == analyseStill)
 	if err != nil {
 		return nil, err
 	}
 	s.v = v
 	s.findBackground()
 	s.findSkin()
+	s.exposure, s.exposureOK = s.measureExposure()
 	s.findCrown()
 	s.chinV = v.eyeV.Y + chinBelowEyesU*v.unit
 	if y, ok := s.findChin(); ok {
@@ -144,7 +148,10 @@ func cropTolerance(hd head) float64 {
 func (s *Session) findBackground() {
 	v := s.v
 	u := v.unit
-	var ls, as, bs []float64
+	// The view's L*, a*, b* come from 8-bit CIELAB: their medians are read off histograms of
+	// the 8-bit levels.
+	var hl, ha, hb [256]int
+	var idx []int
 	for y := 0; y < v.h; y++ {
 		fy := float64(y)
 		for x := 0; x < v.w; x++ {
@@ -154,23 +161,45 @@ func (s *Session) findBackground() {
 			}
 			dx := math.Abs(float64(x) - v.eyeV.X)
 			if (fy < v.eyeV.Y-0.3*u && dx > 1.9*u) || fy < v.eyeV.Y-crownMaxAboveU*u {
-				ls = append(ls, float64(v.ls[i]))
-				as = append(as, float64(v.as[i]))
-				bs = append(bs, float64(v.bs[i]))
+				hl[level8(v.ls[i]*(255.0/100))]++
+				ha[level8(v.as[i]+128)]++
+				hb[level8(v.bs[i]+128)]++
+				idx = append(idx, i)
 			}
 		}
 	}
-	s.BgSamples = len(ls)
-	if len(ls) < int(0.05*u*u) {
+	s.BgSamples = len(idx)
+	if len(idx) < int(0.05*u*u) {
 		return
 	}
-	s.Bg = lab{median(ls), median(as), median(bs)}
-	d := make([]float64, len(ls))
-	for i := range ls {
-		d[i] = math.Sqrt(sq(ls[i]-s.Bg.L) + sq(as[i]-s.Bg.A) + sq(bs[i]-s.Bg.B))
+	s.Bg = lab{float64(float32(histMedian(hl[:])) * (100.0 / 255)), float64(histMedian(ha[:]) - 128), float64(histMedian(hb[:]) - 128)}
+	// The spread: the median ΔE from that colour, in steps of 0.05.
+	var hd [4000]int
+	for _, i := range idx {
+		hd[min(len(hd)-1, int(v.deltaE(i, s.Bg)/0.05))]++
 	}
-	s.BgSpread = median(d)
+	s.BgSpread = 0.05 * float64(histMedian(hd[:]))
 	s.bgOK = true
+}
+
+// level8 is the 8-bit level nearest x, clamped.
+func level8(x float32) int { return min(255, max(0, int(x+0.5))) }
+
+// histMedian is the bin holding the upper median of the counts in h (as median does for a
+// sorted slice: the element at n/2).
+func histMedian(h []int) int {
+	n := 0
+	for _, c := range h {
+		n += c
+	}
+	k := n / 2
+	for b, c := range h {
+		if k < c {
+			return b
+		}
+		k -= c
+	}
+	return len(h) - 1
 }
 
 // fgThreshold is the colour difference from the background that makes a pixel "not
@@ -306,20 +335,9 @@ func (s *Session) findPerson() {
 	s.person = dilate(person, v.w, v.h, int(math.Round(0.05*u)))
 }
 
-// shadowLike reports whether view pixel i looks like the background in shadow: the same
-// chromaticity (in CIELAB, a* and b* shrink with lightness as (L*+16)/116 when the light is
-// dimmed), 10–70% less light, and smooth, where hair or objects would have texture.
-func (s *Session) shadowLike(i int) bool {
-	v := s.v
-	l := float64(v.ls[i])
-	ratio := cube((l+16)/116) / cube((s.Bg.L+16)/116)
-	if ratio < 0.3 || ratio > 0.9 {
-		return false
-	}
-	k := (l + 16) / (s.Bg.L + 16)
-	da, db := float64(v.as[i])-k*s.Bg.A, float64(v.bs[i])-k*s.Bg.B
-	return da*da+db*db < sq(shadowChroma) && v.grad[i] < shadowMaxGrad
-}
+// shadowLike reports whether view pixel i looks like the background in shadow (see
+// shadowedAgainst).
+func (s *Session) shadowLike(i int) bool { return s.shadowedAgainst(i, s.Bg, shadowDim) }
 
 const (
 	shadowChroma  = 5.0 // ΔE in a*b* from the dimmed background colour

@@ -61,8 +61,10 @@ func (v *view) at(x, y int) int {
 }
 
 // newView resamples frame around eye (roll in degrees, emd the eye–mouth distance in frame
-// pixels) at unit view pixels per emd.
-func newView(frame gocv.Mat, eye point, rollDeg, emd, unit float64) (*view, error) {
+// pixels) at unit view pixels per emd. The view is converted to CIELAB once and smoothed there.
+// A still's view also keeps a shrunken copy for segmentation and the gradient of L*, which
+// only the background measures need.
+func newView(frame gocv.Mat, eye point, rollDeg, emd, unit float64, still bool) (*view, error) {
 	if emd <= 0 || math.IsNaN(emd) || math.IsNaN(rollDeg) {
 		return nil, fmt.Errorf("photo: degenerate face geometry (eye–mouth %.1f px)", emd)
 	}
@@ -93,27 +95,34 @@ func newView(frame gocv.Mat, eye point, rollDeg, emd, unit float64) (*view, erro
 			return nil, err
 		}
 	} else {
+		bgr.Close()
 		bgr = gocv.NewMatWithSize(v.h, v.w, gocv.MatTypeCV8UC3)
 	}
-	if v.l, v.a, v.b, err = labPlanes(bgr); err != nil {
+	lab := gocv.NewMat()
+	defer lab.Close()
+	gocv.CvtColor(bgr, &lab, gocv.ColorBGRToLab)
+	if v.l, v.a, v.b, err = labPlanes(lab, true); err != nil {
 		return nil, err
 	}
 	smooth := gocv.NewMat()
 	defer smooth.Close()
+	gocv.GaussianBlur(lab, &smooth, image.Pt(0, 0), 2, 2, gocv.BorderReflect101)
+	if v.ls, v.as, v.bs, err = labPlanes(smooth, true); err != nil {
+		return nil, err
+	}
+	gocv.GaussianBlur(lab, &smooth, image.Pt(0, 0), 1, 1, gocv.BorderReflect101)
+	if v.l1, _, _, err = labPlanes(smooth, false); err != nil {
+		return nil, err
+	}
+	if !still {
+		return v, nil
+	}
 	v.sw, v.sh = (v.w+segShrink-1)/segShrink, (v.h+segShrink-1)/segShrink
 	gocv.Resize(bgr, &smooth, image.Pt(v.sw, v.sh), 0, 0, gocv.InterpolationArea)
 	if v.small, err = smooth.DataPtrUint8(); err != nil {
 		return nil, err
 	}
 	v.small = append([]byte(nil), v.small...)
-	gocv.GaussianBlur(bgr, &smooth, image.Pt(0, 0), 2, 2, gocv.BorderReflect101)
-	if v.ls, v.as, v.bs, err = labPlanes(smooth); err != nil {
-		return nil, err
-	}
-	gocv.GaussianBlur(bgr, &smooth, image.Pt(0, 0), 1, 1, gocv.BorderReflect101)
-	if v.l1, _, _, err = labPlanes(smooth); err != nil {
-		return nil, err
-	}
 	v.grad = gradient(v.l1, v.w, v.h)
 	return v, nil
 }
@@ -130,6 +139,7 @@ func (v *view) warp(frame gocv.Mat, dst *gocv.Mat) error {
 	roi := image.Rect(int(math.Floor(x0))-2, int(math.Floor(y0))-2, int(math.Ceil(x1))+2, int(math.Ceil(y1))+2).
 		Intersect(image.Rect(0, 0, v.frameW, v.frameH))
 	if roi.Empty() {
+		dst.Close()
 		*dst = gocv.NewMatWithSize(v.h, v.w, gocv.MatTypeCV8UC3)
 		return nil
 	}
@@ -166,22 +176,26 @@ func (v *view) warp(frame gocv.Mat, dst *gocv.Mat) error {
 	return nil
 }
 
-// labPlanes converts a BGR 8-bit Mat to three float CIELAB planes (L* 0–100, a*, b*).
-func labPlanes(bgr gocv.Mat) (l, a, b []float32, err error) {
-	lab := gocv.NewMat()
-	defer lab.Close()
-	gocv.CvtColor(bgr, &lab, gocv.ColorBGRToLab)
+// labPlanes converts an 8-bit CIELAB Mat (OpenCV's encoding) to float planes: L* 0–100, and
+// a*, b* when ab is set.
+func labPlanes(lab gocv.Mat, ab bool) (l, a, b []float32, err error) {
 	px, err := lab.DataPtrUint8()
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	n := lab.Rows() * lab.Cols()
-	if len(px) != 3*n {
+	if len(px) != 3*n || lab.Type() != gocv.MatTypeCV8UC3 {
 		return nil, nil, nil, fmt.Errorf("photo: Lab image holds %d bytes for %d pixels", len(px), n)
 	}
-	l, a, b = make([]float32, n), make([]float32, n), make([]float32, n)
+	l = make([]float32, n)
 	for i := 0; i < n; i++ {
 		l[i] = float32(px[3*i]) * (100.0 / 255)
+	}
+	if !ab {
+		return l, nil, nil, nil
+	}
+	a, b = make([]float32, n), make([]float32, n)
+	for i := 0; i < n; i++ {
 		a[i] = float32(px[3*i+1]) - 128
 		b[i] = float32(px[3*i+2]) - 128
 	}
