@@ -8,7 +8,8 @@ import (
 	"image/color"
 
 	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
 	"gocv.io/x/gocv"
 
 	"github.com/idbooth/idbooth/booth"
@@ -23,9 +24,10 @@ var errClosed = errors.New("qr: Reader is closed")
 type method int
 
 const (
-	hybrid method = iota // gozxing with its local-threshold binarizer (uneven light)
-	global               // gozxing with its global-histogram binarizer (blur, low contrast)
-	grid                 // sample the OpenCV-located code module by module (see grid.go)
+	hybrid  method = iota // gozxing with its local-threshold binarizer (uneven light)
+	global                // gozxing with its global-histogram binarizer (blur, low contrast)
+	located               // the module reader on the codes located so far (rescue.go)
+	around                // OpenCV's detector around a pair of finder patterns, then the module reader
 )
 
 // An attempt is one way of reading a frame: a view of it and a method.
@@ -36,7 +38,7 @@ type attempt struct {
 }
 
 func (a attempt) String() string {
-	s := a.view.String() + "/" + [...]string{"hybrid", "global", "grid"}[a.method]
+	s := a.view.String() + "/" + [...]string{"hybrid", "global", "located", "around"}[a.method]
 	if a.invert {
 		s += "/inverted"
 	}
@@ -44,25 +46,32 @@ func (a attempt) String() string {
 }
 
 // fullPlan is every attempt of a full decode, in order: the cheap ones that read most frames
-// first, the rescue passes after. It stops at the first read.
+// first, the rescue passes after. It stops at the first read. The module reader (located)
+// reads the codes that the passes before it located but could not read — gozxing's finder
+// search keeps what it saw, OpenCV's detector gives corners — so it comes after the passes
+// whose sightings it uses.
 var fullPlan = []attempt{
 	{viewFull, hybrid, false},
 	{viewHalf, global, false},
+	{viewFull, located, false},
 	{viewFull, global, false},
 	{viewThreeQuarter, hybrid, false},
 	{viewMedian, global, false},
 	{viewMedian, hybrid, false},
+	{viewFull, located, false},
+	{viewFull, around, false},
 	{viewRectified, hybrid, false},
 	{viewRectified, global, false},
-	{viewRectified, grid, false},
+	{viewRectified, located, false},
 	{viewUp, hybrid, false},
 	{viewUp, global, false},
 	{viewHalf, hybrid, false},
 	{viewThreeQuarter, global, false},
+	{viewFull, located, false},
 	{viewFull, hybrid, true},
 	{viewHalf, global, true},
 	{viewRectifiedFine, hybrid, false},
-	{viewRectifiedFine, grid, false},
+	{viewRectifiedFine, located, false},
 }
 
 // A Reader decodes QR codes from images. It holds OpenCV's detector, so it is not safe for
@@ -114,7 +123,7 @@ func (r *Reader) decodePlan(ctx context.Context, img gocv.Mat, plan []attempt) (
 		return "", attempt{}, err
 	}
 	defer g.Close()
-	f := newFrame(g, &r.det)
+	f := newFrame(g, &r.det, fullLimits)
 	defer f.close()
 	for _, a := range plan {
 		if err := ctx.Err(); err != nil {
@@ -133,21 +142,32 @@ func (f *frame) try(a attempt) (string, bool) {
 	if v == nil {
 		return "", false
 	}
-	if a.method == grid {
-		return gridDecode(v, f.rect[a.view].q, f.rect[a.view].s)
+	switch a.method {
+	case around:
+		if !f.detectAround() {
+			return "", false
+		}
+		fallthrough
+	case located:
+		text, ok, _ := f.readLocated(locatedTries)
+		return text, ok
 	}
-	res, err := zxingDecode(*v, a.method == global, a.invert)
-	if err != nil || res.GetText() == "" {
+	text, seen, err := zxingDecode(*v, a.method == global, a.invert)
+	if k := f.scaleOf(a.view); k > 0 && !a.invert {
+		f.addSightings(seen, k)
+	}
+	if err != nil || text == "" {
 		return "", false
 	}
-	return res.GetText(), true
+	return text, true
 }
 
-// zxingDecode runs gozxing's QR reader (with TRY_HARDER) on a gray Mat.
-func zxingDecode(m gocv.Mat, globalBinarizer, invert bool) (*gozxing.Result, error) {
+// zxingDecode runs gozxing's QR reader (with TRY_HARDER) on a gray Mat, step by step as its
+// QRCodeReader does, so as to keep the finder patterns it saw even when it reads nothing.
+func zxingDecode(m gocv.Mat, globalBinarizer, invert bool) (string, []*detector.FinderPattern, error) {
 	src, err := luminance(m)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	if invert {
 		src = gozxing.NewInvertedLuminanceSource(src)
@@ -160,10 +180,28 @@ func zxingDecode(m gocv.Mat, globalBinarizer, invert bool) (*gozxing.Result, err
 	}
 	bmp, err := gozxing.NewBinaryBitmap(b)
 	if err != nil {
-		return nil, fmt.Errorf("qr: %w", err)
+		return "", nil, fmt.Errorf("qr: %w", err)
+	}
+	black, err := bmp.GetBlackMatrix()
+	if err != nil {
+		return "", nil, err
 	}
 	hints := map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
-	return qrcode.NewQRCodeReader().Decode(bmp, hints)
+	finder := detector.NewFinderPatternFinder(black, nil)
+	info, err := finder.Find(hints)
+	seen := finder.GetPossibleCenters()
+	if err != nil {
+		return "", seen, err
+	}
+	found, err := detector.NewDetector(black).ProcessFinderPatternInfo(info)
+	if err != nil {
+		return "", seen, err
+	}
+	res, err := decoder.NewDecoder().Decode(found.GetBits(), hints)
+	if err != nil {
+		return "", seen, err
+	}
+	return res.GetText(), seen, nil
 }
 
 var white = color.RGBA{255, 255, 255, 255}

@@ -6,19 +6,38 @@ import (
 	"image"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"gocv.io/x/gocv"
 )
 
-// Minimums on the shared sets (see the package's report for the figures): plain gozxing with
-// TRY_HARDER reads 52 of the 58 photos and 30 of the 40 form frames.
+// Minimums on the shared sets: plain gozxing with TRY_HARDER reads 52 of the 58 photos and 30
+// of the 40 form frames; this package read 55 and 36 before the module reader, 57 and 40 since.
 const (
-	minPhotosExact = 55
-	minFormIDs     = 36
-	// The live path leaves out the full-resolution detection (up to 90 ms a frame), which alone
-	// reads frame022 here: one fewer on still frames; a moving form gives it other chances.
-	minLiveFormIDs = 35
+	minPhotosExact = 57
+	minFormIDs     = 39
+	// The live path leaves out the upscaled frame and OpenCV's detector (each costs more than a
+	// frame's budget), which alone read frame022 and frame033 here.
+	minLiveFormIDs = 37
 )
+
+// liveHold is how many frames a held-up form is shown to the live reader in the tests: one
+// second at 25 frames a second.
+const liveHold = 25
+
+// holdUp shows frame m to the live reader up to n times, as a form held still in front of the
+// camera, after whatever it saw before has gone. It returns the read and the index of the
+// frame that gave it, or -1.
+func holdUp(l *Live, m gocv.Mat, n int) (Result, int) {
+	l.track.reset()
+	l.tried = nil
+	for i := 0; i < n; i++ {
+		if res, found := l.Scan(context.Background(), m); found {
+			return res, i
+		}
+	}
+	return Result{}, -1
+}
 
 func TestDecodePhotos(t *testing.T) {
 	cases := photoCases(t)
@@ -119,32 +138,34 @@ func TestDecodeInputs(t *testing.T) {
 	}
 }
 
-// The live path, fed each form frame as a held-up form would be (the same frame again), must
-// read what the full decode reads within one turn of its rescue passes, and never a wrong ID.
+// The live path, fed each form frame as a held-up form (the same frame again for a second),
+// with time for every stage, reads nearly what the full decode reads, and never a wrong ID.
 func TestLiveFormFrames(t *testing.T) {
 	cases := formCases(t)
 	l := NewLive()
 	defer l.Close()
+	l.budget = time.Hour // every stage on every frame: the result does not depend on the machine
 	read, wrong := 0, 0
 	for _, c := range cases {
 		m := loadImage(t, c.file)
-		for i := 0; i < len(liveRescue); i++ {
-			res, found := l.Scan(context.Background(), m)
-			if !found {
-				continue
-			}
-			switch {
-			case res.Raw != c.payload:
-				t.Errorf("%s: live decoded %q", filepath.Base(c.file), res.Raw)
-			case res.OK() && string(res.ID) != c.id:
-				wrong++
-				t.Errorf("%s: live WRONG ID", filepath.Base(c.file))
-			case res.OK():
-				read++
-			}
-			break
-		}
+		res, i := holdUp(l, m, liveHold)
 		m.Close()
+		switch {
+		case i < 0:
+			if c.id != "" {
+				t.Logf("%s: not read live", filepath.Base(c.file))
+			}
+		case res.Raw != c.payload:
+			t.Errorf("%s: live decoded %q", filepath.Base(c.file), res.Raw)
+		case res.OK() && string(res.ID) != c.id:
+			wrong++
+			t.Errorf("%s: live WRONG ID", filepath.Base(c.file))
+		case c.id == "" && res.OK():
+			wrong++
+			t.Errorf("%s: live accepted a negative", filepath.Base(c.file))
+		case res.OK():
+			read++
+		}
 	}
 	t.Logf("live: %d IDs read, %d wrong", read, wrong)
 	if read < minLiveFormIDs || wrong > 0 {
