@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 
 	"github.com/idbooth/idbooth/app/flow"
 	"github.com/idbooth/idbooth/app/pin"
@@ -362,7 +363,7 @@ func (k *kiosk) setScale(s fyne.Size) {
 	}
 	if portrait := s.Height > s.Width; portrait != k.portrait {
 		k.portrait = portrait
-		k.chrome.orient(portrait || k.look.large)
+		k.fitHeader()
 		for _, l := range []*languageGrid{k.screens[flow.Attract].(*attractScreen).langs, k.idle.langs} {
 			l.orient(portrait)
 		}
@@ -387,7 +388,7 @@ func (k *kiosk) applyTheme() {
 	}
 	k.app.Settings().SetTheme(newKioskTheme(k.lang, k.scale, pal, k.look.large))
 	if k.chrome != nil {
-		k.chrome.orient(k.portrait || k.look.large) // large type: the steps under the title
+		k.fitHeader()
 	}
 	k.shown = -1 // the frame is rebuilt in the new colours
 	k.version = 0
@@ -405,7 +406,7 @@ func (k *kiosk) setLook(l look) {
 // build makes the window's widgets once; screens are redrawn, not rebuilt.
 func (k *kiosk) build() {
 	k.chrome = newChrome(k)
-	k.chrome.orient(k.portrait || k.look.large)
+	k.fitHeader()
 	k.screens = map[flow.State]screen{}
 	attract := newAttractScreen(k)
 	k.screens[flow.Attract] = attract
@@ -466,6 +467,7 @@ type chrome struct {
 	back      *tapButton
 	primary   *tapButton
 	header    *fyne.Container
+	stacked   bool // the steps are under the title, not beside it
 	footer    fyne.CanvasObject
 	access    *accessBar
 	titleArea fyne.CanvasObject
@@ -482,6 +484,7 @@ func newChrome(k *kiosk) *chrome {
 	c.titleArea = container.NewStack(container.NewPadded(c.title), newTapArea(k.gesture))
 	c.header = container.NewStack()
 	c.orient(false)
+	c.stacked = false
 	c.access = newAccessBar(k)
 	// The accessibility controls have a row of their own above Back and the primary action:
 	// beside them they would not fit in large type, nor in a long translation.
@@ -492,16 +495,29 @@ func newChrome(k *kiosk) *chrome {
 
 // orient lays the header out in one row (landscape) or two, the steps under the title (portrait
 // or large type, where one row does not fit).
-func (c *chrome) orient(portrait bool) {
+func (c *chrome) orient(stacked bool) {
+	c.stacked = stacked
 	steps := container.NewCenter(c.steps.content)
 	var h fyne.CanvasObject
-	if portrait {
+	if stacked {
 		h = container.NewVBox(container.NewBorder(nil, nil, c.titleArea, c.lang), steps)
 	} else {
 		h = container.NewBorder(nil, nil, c.titleArea, c.lang, steps)
 	}
 	c.header.Objects = []fyne.CanvasObject{container.NewPadded(h)}
 	c.header.Refresh()
+}
+
+// fitHeader puts the steps under the title when they do not fit beside it: on a portrait
+// screen, in large type, and wherever a translation's step names are long (Tagalog at 1280).
+func (k *kiosk) fitHeader() {
+	c := k.chrome
+	pad := theme.Padding()
+	oneRow := c.titleArea.MinSize().Width + c.steps.content.MinSize().Width + c.lang.MinSize().Width + 4*pad
+	stacked := k.portrait || k.look.large || oneRow > k.win.Canvas().Size().Width
+	if stacked != c.stacked {
+		c.orient(stacked)
+	}
 }
 
 // frame puts a screen's content between the header and the footer.
@@ -523,6 +539,7 @@ func (c *chrome) render(k *kiosk, state flow.State) {
 		}
 		c.steps.set(names, step)
 		c.steps.content.Show()
+		k.fitHeader()
 	} else {
 		c.steps.content.Hide()
 	}

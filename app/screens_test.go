@@ -29,7 +29,8 @@ func TestEveryScreenInEveryLanguage(t *testing.T) {
 	for _, l := range assets.Offered {
 		views = append(views, view{l, fyne.NewSize(1280, 800), look{}})
 	}
-	views = append(views, view{"ja", fyne.NewSize(800, 1280), look{}}, view{"en", fyne.NewSize(1080, 1920), look{}})
+	views = append(views, view{"ja", fyne.NewSize(800, 1280), look{}}, view{"en", fyne.NewSize(1080, 1920), look{}},
+		view{"ja", fyne.NewSize(720, 1280), look{}})
 	// High contrast and large type: every screen must still fit at 1280×800.
 	for _, l := range []string{"ja", "en", "vi"} {
 		views = append(views, view{l, fyne.NewSize(1280, 800), look{contrast: true, large: true}})
@@ -55,7 +56,7 @@ func TestEveryScreenInEveryLanguage(t *testing.T) {
 				t.Errorf("%s %s: the screen is blank", lang, name)
 			}
 			// Everything fits: the frame is no larger than the window.
-			if min := k.root.Objects[0].MinSize(); min.Height > v.size.Height+1 {
+			if min := k.root.Objects[0].MinSize(); min.Height > v.size.Height+1 || min.Width > v.size.Width+1 {
 				t.Errorf("%s %s: the screen needs %v, the window is %v", lang, name, min, v.size)
 			}
 			if out != "" {
