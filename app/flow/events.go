@@ -2,6 +2,7 @@ package flow
 
 import (
 	"github.com/idbooth/idbooth/booth"
+	"github.com/idbooth/idbooth/booth/identity"
 )
 
 // An Event is something the resident, staff, the camera or a finished job did. Screens and
@@ -81,6 +82,30 @@ type (
 	OperatorRequest struct{}
 	// OperatorLeave leaves operator mode.
 	OperatorLeave struct{}
+
+	// Char is a character typed on the counter's sign-in screen (the staff ID has letters).
+	Char struct{ R rune }
+	// SetField moves the sign-in screen to the staff ID (0) or the PIN (1).
+	SetField struct{ Field int }
+	// SignOut signs the clerk out (counter mode), wiping any application under way.
+	SignOut struct{}
+	// ToggleDoc ticks or unticks a document the clerk saw, for the applicant or the
+	// representative. IssuedOn is the issue date where the list depends on it.
+	ToggleDoc struct {
+		Person   Person
+		Doc      string
+		IssuedOn booth.Date
+	}
+	// SetAttendance says who came: the applicant, with their legal representative, or a proxy.
+	SetAttendance struct{ Attendance identity.Attendance }
+	// SetAdultWard says whether the applicant is an adult ward (成年被後見人).
+	SetAdultWard struct{ Yes bool }
+	// SetEditing chooses whose documents the identity screen ticks.
+	SetEditing struct{ Person Person }
+	// ImportPhoto takes the counter photo from a file or the scanner instead of the camera.
+	ImportPhoto struct{ Source PhotoSource }
+	// Reprint prints the slip of the application just queued again (counter mode).
+	Reprint struct{}
 )
 
 func (Next) event()            {}
@@ -108,3 +133,12 @@ func (Failure) event()         {}
 func (EndSession) event()      {}
 func (OperatorRequest) event() {}
 func (OperatorLeave) event()   {}
+func (Char) event()            {}
+func (SetField) event()        {}
+func (SignOut) event()         {}
+func (ToggleDoc) event()       {}
+func (SetAttendance) event()   {}
+func (SetAdultWard) event()    {}
+func (SetEditing) event()      {}
+func (ImportPhoto) event()     {}
+func (Reprint) event()         {}

@@ -31,6 +31,17 @@ type Effects interface {
 	Wiped()
 }
 
+// CounterEffects is the slow work of counter mode: answer ImportPhoto with PhotoChecked.
+type CounterEffects interface {
+	// SubmitCounter queues a counter application with its record (the clerk, the identity
+	// verification); answer with Submitted.
+	SubmitCounter(req int, a *booth.Application, r *CounterRecord)
+	// ImportPhoto reads the photo from src (a file, the scanner) and checks it like a still.
+	ImportPhoto(req int, src PhotoSource)
+	// Reprint prints the slip of the queued application again, for the clerk c.
+	Reprint(uuid string, c Clerk)
+}
+
 // Auth checks the staff and operator PIN (a slow hash with a lockout: package pin).
 type Auth interface {
 	CheckPIN(pin string) error
@@ -64,6 +75,11 @@ type Config struct {
 	AskStaffWipe time.Duration
 	// OperatorIdle: operator mode closes after this without a touch (default 2 min).
 	OperatorIdle time.Duration
+
+	// Counter runs the flow at a municipal counter (the Effects must be CounterEffects):
+	// clerks sign in with Staff, and the idle time-out signs them out.
+	Counter bool
+	Staff   Staff
 
 	Log *slog.Logger
 }
@@ -133,6 +149,11 @@ type Flow struct {
 	failure     error  // why the failsafe state was entered (for operators; never shown)
 	sheetAsked  bool
 	stats       Stats
+
+	clerk     *Clerk // counter mode: who is signed in
+	staffID   []byte // the staff ID being typed
+	signField int    // 0: the staff ID, 1: the PIN
+	importSrc *PhotoSource
 }
 
 // New makes a flow on the attract screen.
@@ -140,6 +161,9 @@ func New(cfg Config, fx Effects, auth Auth) *Flow {
 	cfg.defaults()
 	f := &Flow{cfg: cfg, fx: fx, auth: auth}
 	f.session.wipe(cfg.Lang)
+	if cfg.Counter {
+		f.state = SignIn
+	}
 	f.since, f.lastActive = cfg.Now(), cfg.Now()
 	f.stats.reset(cfg.Now())
 	return f
@@ -199,7 +223,7 @@ func (f *Flow) TriesLeft() int { return max(0, booth.ResidentTries-f.session.Ref
 // StaffHelp reports whether the review screen offers staff help for the refused photo.
 func (f *Flow) StaffHelp() bool {
 	p := f.session.Photo
-	return p != nil && !p.OK && f.session.Refused >= booth.ResidentTries
+	return p != nil && !p.OK && (f.cfg.Counter || f.session.Refused >= booth.ResidentTries)
 }
 
 // PhotoSheetOffered reports whether the thank-you screen offers the ID-photo sheet.
@@ -252,11 +276,19 @@ func (f *Flow) Send(ev Event) {
 		}
 		return
 	case EndSession:
+		f.signOut("closed")
 		f.enter(Attract)
+		return
+	case SignOut:
+		if f.clerk != nil {
+			f.signOut("requested")
+			f.enter(Attract)
+		}
 		return
 	case OperatorRequest:
 		switch f.state {
-		case Attract, AskStaff, Done:
+		case Attract, AskStaff, Done, SignIn:
+			f.signOut("requested")
 			f.enter(OperatorPIN)
 		}
 		return
@@ -279,6 +311,12 @@ func isActivity(ev Event) bool {
 func (f *Flow) step(ev Event, now time.Time) {
 	s := &f.session
 	switch f.state {
+	case SignIn:
+		f.signIn(ev)
+
+	case Identity:
+		f.identityStep(ev)
+
 	case Attract:
 		switch ev := ev.(type) {
 		case Start:
@@ -321,7 +359,7 @@ func (f *Flow) step(ev Event, now time.Time) {
 			f.checkBirth(now, false)
 		case Next:
 			if f.checkBirth(now, true) {
-				f.enter(Options)
+				f.enter(f.pick(Identity, Options))
 			}
 		case Back:
 			f.enter(Scan)
@@ -338,13 +376,19 @@ func (f *Flow) step(ev Event, now time.Time) {
 		case Next:
 			f.enter(Instructions)
 		case Back:
-			f.enter(BirthDate)
+			f.enter(f.pick(Identity, BirthDate))
 		}
 
 	case Instructions:
-		switch ev.(type) {
+		switch ev := ev.(type) {
 		case Next:
 			f.enter(Live)
+		case ImportPhoto:
+			if f.cfg.Counter {
+				src := ev.Source
+				f.importSrc = &src
+				f.enter(Checking)
+			}
 		case Back:
 			f.enter(Options)
 		}
@@ -385,7 +429,11 @@ func (f *Flow) step(ev Event, now time.Time) {
 			f.enter(Review)
 		case Back:
 			f.req++ // the answer to the abandoned check is ignored
-			f.enter(Live)
+			if f.importSrc != nil {
+				f.enter(Instructions)
+			} else {
+				f.enter(Live)
+			}
 		}
 
 	case Review:
@@ -401,7 +449,8 @@ func (f *Flow) step(ev Event, now time.Time) {
 			f.retake()
 		case CallStaff:
 			if f.StaffHelp() {
-				f.enter(StaffPIN)
+				// At the counter the clerk is signed in: their override needs no PIN.
+				f.enter(f.pick(StaffReason, StaffPIN))
 			}
 		}
 
@@ -440,6 +489,9 @@ func (f *Flow) step(ev Event, now time.Time) {
 			}
 			s.Check = accepted
 			f.stats.Overrides++
+			if f.clerk != nil {
+				f.cfg.Log.Info("flow: photo override", "clerk", f.clerk.ID)
+			}
 			f.enter(Confirm)
 		case Back:
 			f.enter(Review)
@@ -472,6 +524,12 @@ func (f *Flow) step(ev Event, now time.Time) {
 		switch ev.(type) {
 		case Next, Back:
 			f.enter(Attract)
+		case Reprint:
+			if fx, ok := f.fx.(CounterEffects); ok && f.clerk != nil && s.Result != nil && s.Result.Application != nil {
+				s.Reprints++
+				fx.Reprint(s.Result.Application.UUID, *f.clerk)
+				f.changed()
+			}
 		case PrintPhotoSheet:
 			if f.PhotoSheetOffered() {
 				f.sheetAsked = true
@@ -502,9 +560,13 @@ func (f *Flow) tick(now time.Time) {
 		f.enter(Idle)
 	case f.state == Idle && in >= f.cfg.IdleGrace:
 		f.cfg.Log.Info("flow: session wiped after idle", "was", f.resume.String())
+		f.signOut("idle")
 		f.enter(Attract)
 	case f.state == Idle:
 		f.changed() // the countdown on screen
+	case f.state == SignIn && (len(f.staffID) > 0 || len(f.pin) > 0) && now.Sub(f.lastActive) >= f.cfg.IdleAfter:
+		f.clearSignIn(true) // a half-typed sign-in is not left for the next person
+		f.changed()
 	case f.state == Scan && f.scanPhase == ScanRead && f.scanAdvance && in >= f.cfg.ReadAdvance:
 		f.enter(BirthDate)
 	case f.state == Scan && f.scanPhase == ScanWrong && in >= f.cfg.WrongCodeShown:
@@ -528,9 +590,17 @@ func (f *Flow) enter(s State) {
 	from := f.state
 	f.cfg.Log.Info("flow", "from", from.String(), "to", s.String())
 	now := f.cfg.Now()
+	if s == Attract && f.cfg.Counter {
+		// The counter has no attract screen: the next application, or the sign-in.
+		f.wipe()
+		s = Scan
+		if f.clerk == nil {
+			s = SignIn
+		}
+	}
 	f.state, f.since = s, now
 	f.inputErr = nil
-	if from == StaffPIN || from == OperatorPIN {
+	if from == StaffPIN || from == OperatorPIN || from == SignIn {
 		clear(f.pin)
 		f.pin = f.pin[:0]
 	}
@@ -550,12 +620,22 @@ func (f *Flow) enter(s State) {
 		}
 	case Countdown:
 		f.countdown = f.cfg.CountdownFrom
+	case Instructions, Live:
+		f.importSrc = nil
 	case Checking:
 		f.req++
-		f.fx.CheckPhoto(f.req)
+		if fx, ok := f.fx.(CounterEffects); ok && f.importSrc != nil {
+			fx.ImportPhoto(f.req, *f.importSrc)
+		} else {
+			f.fx.CheckPhoto(f.req)
+		}
 	case Sending:
 		f.req++
-		f.fx.Submit(f.req, f.application())
+		if fx, ok := f.fx.(CounterEffects); ok && f.cfg.Counter {
+			fx.SubmitCounter(f.req, f.application(), f.counterRecord())
+		} else {
+			f.fx.Submit(f.req, f.application())
+		}
 	case OperatorPIN, Operator:
 		f.wipe() // operator mode never shows a resident's data
 	}
@@ -620,11 +700,7 @@ func (f *Flow) checkPIN() {
 	if f.auth != nil {
 		err = f.auth.CheckPIN(string(f.pin))
 	}
-	clear(f.pin)
-	f.pin = f.pin[:0]
-	if err != nil {
-		f.inputErr = err
-		f.changed()
+	if !f.pinTried(err) {
 		return
 	}
 	if f.state == StaffPIN {
@@ -634,10 +710,33 @@ func (f *Flow) checkPIN() {
 	}
 }
 
+// pinTried forgets the PIN typed and reports whether it was right; a wrong one's error is shown.
+func (f *Flow) pinTried(err error) bool {
+	clear(f.pin)
+	f.pin = f.pin[:0]
+	if err != nil {
+		f.inputErr = err
+		f.changed()
+	}
+	return err == nil
+}
+
 func (f *Flow) retake() {
 	f.session.Photo.wipe()
 	f.session.Photo = nil
+	if f.importSrc != nil {
+		f.enter(Instructions) // another file, the scanner again, or the camera
+		return
+	}
 	f.enter(Live)
+}
+
+// pick is counter's in counter mode, else kiosk's.
+func (f *Flow) pick(counter, kiosk State) State {
+	if f.cfg.Counter {
+		return counter
+	}
+	return kiosk
 }
 
 // application is what the session submits.
@@ -648,9 +747,15 @@ func (f *Flow) application() *booth.Application {
 	if s.Photo != nil {
 		jpeg = s.Photo.JPEG
 	}
-	return &booth.Application{
+	a := &booth.Application{
 		FormID: s.FormID, BirthDate: birth, Options: s.Options,
 		Photo: jpeg, PhotoCheck: s.Check,
 		BoothID: f.cfg.BoothID, BoothName: f.cfg.BoothName, Lang: s.Lang, Channel: booth.ChannelBooth,
 	}
+	if f.cfg.Counter {
+		a.Channel = booth.ChannelCounter
+		v, err := f.Verification()
+		a.CardMailed = err == nil && v.Verdict.OK
+	}
+	return a
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/idbooth/idbooth/app/flow"
 	"github.com/idbooth/idbooth/app/pin"
 	"github.com/idbooth/idbooth/booth"
+	"github.com/idbooth/idbooth/booth/identity"
 )
 
 const formID = booth.FormID("00707305390250374060955")
@@ -357,7 +358,7 @@ func TestIdleWipesTheSession(t *testing.T) {
 	wiped := h.fx.wiped
 	h.wait(60 * time.Second).want(flow.Idle).wait(20 * time.Second).want(flow.Attract)
 	s := h.f.Session()
-	empty := flow.Session{Lang: "ja", Options: booth.DefaultOptions}
+	empty := flow.Session{Lang: "ja", Options: booth.DefaultOptions, Attendance: identity.InPerson}
 	if !reflect.DeepEqual(*s, empty) || h.fx.wiped != wiped+1 {
 		t.Fatalf("after the idle wipe the session holds %+v", s)
 	}
@@ -409,7 +410,7 @@ func TestFailsafe(t *testing.T) {
 }
 
 func TestEveryStateHasANameAndStep(t *testing.T) {
-	for s := flow.Attract; s <= flow.Operator; s++ {
+	for s := flow.Attract; s <= flow.Identity; s++ {
 		if s.String() == "unknown" {
 			t.Errorf("state %d has no name", s)
 		}

@@ -2,6 +2,7 @@ package flow
 
 import (
 	"github.com/idbooth/idbooth/booth"
+	"github.com/idbooth/idbooth/booth/identity"
 )
 
 // Session is what one resident entered. It is personal data: the flow wipes it (and asks the
@@ -26,6 +27,15 @@ type Session struct {
 	Result *booth.Submitted
 	// SlipFile is where the slip went when the printer is a PDF file (demo, tests).
 	SlipFile string
+
+	// Counter mode: who came, whether the applicant is an adult ward, the documents the clerk
+	// saw for the applicant and the representative, and whose the screen ticks now.
+	Attendance identity.Attendance
+	AdultWard  bool
+	Docs       [2][]identity.Seen
+	Editing    Person
+	// Reprints counts the slip's reprints at the counter.
+	Reprints int
 }
 
 // Photo is a still after the photo check.
@@ -61,7 +71,7 @@ func (s *Session) wipe(lang string) {
 	if s.Result != nil && s.Result.Application != nil {
 		clear(s.Result.Application.Photo)
 	}
-	*s = Session{Lang: lang, Options: booth.DefaultOptions}
+	*s = Session{Lang: lang, Options: booth.DefaultOptions, Attendance: identity.InPerson}
 }
 
 func (p *Photo) wipe() {

@@ -23,11 +23,13 @@ const (
 	Idle                      // "are you still there?" over a resident screen
 	OperatorPIN               // operator mode: the PIN
 	Operator                  // operator mode: queue, sync, printer, camera, settings
+	SignIn                    // counter mode: a clerk signs in with staff ID and PIN
+	Identity                  // counter mode: the documents the clerk saw, and who came
 )
 
 var stateNames = [...]string{"attract", "scan", "birth_date", "options", "instructions", "live", "countdown",
 	"checking", "review", "staff_pin", "staff_reason", "confirm", "sending", "done", "ask_staff", "idle",
-	"operator_pin", "operator"}
+	"operator_pin", "operator", "sign_in", "identity"}
 
 // String is the state's stable name (logs, tests).
 func (s State) String() string {
@@ -62,7 +64,7 @@ const Steps = 5
 // personal data).
 func (s State) resident() bool {
 	switch s {
-	case Attract, Done, AskStaff, Idle, OperatorPIN, Operator, Sending, Checking:
+	case Attract, Done, AskStaff, Idle, OperatorPIN, Operator, Sending, Checking, SignIn:
 		return false
 	}
 	return true
