@@ -48,16 +48,8 @@ func CheckFourDigitPIN(pin string, birth Date) error {
 	if len(pin) != 4 || strings.Trim(pin, "0123456789") != "" {
 		return fail(PINFormat, "PIN is not 4 digits")
 	}
-	up, down, same := true, true, true
-	for i := 1; i < 4; i++ {
-		d := int(pin[i]) - int(pin[i-1])
-		up, down, same = up && d == 1, down && d == -1, same && d == 0
-	}
-	switch {
-	case same:
-		return fail(PINGuessable, "PIN is one digit repeated")
-	case up || down:
-		return fail(PINGuessable, "PIN is a run of digits")
+	if GuessableDigits(pin) {
+		return fail(PINGuessable, "PIN is one digit repeated or a run of digits")
 	}
 	for _, form := range birthDateForms(birth, true) {
 		if pin == form {
