@@ -72,6 +72,7 @@ func runKiosk(ctx context.Context, env *cliEnv, args []string) int {
 	fs.IntVar(&f.volume, "volume", 3, fmt.Sprintf("volume at the start of each session, 0 (silent) to %d", voice.MaxVolume))
 	fs.BoolVar(&f.highContrast, "high-contrast", false, "start each session in high contrast (yellow on black)")
 	fs.BoolVar(&f.largeType, "large-type", false, "start each session in large type")
+	compactAfter := compactAfterFlag(fs)
 	if !parseFlags(env, fs, args) {
 		return exitUsage
 	}
@@ -100,7 +101,7 @@ func runKiosk(ctx context.Context, env *cliEnv, args []string) int {
 	if f.pinHash == "" {
 		slog.Warn("no operator PIN: operator mode and staff overrides are closed until one is set with `idbooth pin`")
 	}
-	store, err := storage.Open(ctx, storage.Config{Path: common.db, KeyFile: common.key})
+	store, err := storage.Open(ctx, storage.Config{Path: common.db, KeyFile: common.key, CompactAfter: compactAfter()})
 	if err != nil {
 		return fail(err)
 	}

@@ -32,6 +32,7 @@ func runSync(ctx context.Context, env *cliEnv, args []string) int {
 	timeout := fs.Duration("timeout", 60*time.Second, "time limit of one request")
 	concurrency := fs.Int("concurrency", 4, "applications in flight at once")
 	retention := fs.Duration("retention", booth.DefaultRetention, "keep personal data of sent applications this long (for reprints)")
+	compactAfter := compactAfterFlag(fs)
 	if !parseFlags(env, fs, args) {
 		return exitUsage
 	}
@@ -46,7 +47,8 @@ func runSync(ctx context.Context, env *cliEnv, args []string) int {
 		return exitUsage
 	}
 	defer client.CloseIdle()
-	store, err := storage.Open(ctx, storage.Config{Path: common.db, KeyFile: common.key, MustExist: true})
+	store, err := storage.Open(ctx, storage.Config{Path: common.db, KeyFile: common.key, MustExist: true,
+		CompactAfter: compactAfter()})
 	if err != nil {
 		fmt.Fprintln(env.stderr, "idbooth sync:", err)
 		return exitUsage

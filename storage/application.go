@@ -77,8 +77,8 @@ func (s *Store) Enqueue(ctx context.Context, a *booth.Application) error {
 			if err != nil {
 				return err
 			}
-			_, err = tx.ExecContext(ctx, `INSERT INTO outbox (uuid, state, next_attempt_at) VALUES (?, 'pending', ?)`,
-				a.UUID, created.UnixMilli())
+			_, err = tx.ExecContext(ctx, `INSERT INTO outbox (uuid, state, next_attempt_at, created_at)
+				VALUES (?, 'pending', ?, ?)`, a.UUID, created.UnixMilli(), created.UnixMilli())
 			return err
 		})
 		if err != nil && errors.Is(err, ErrExists) && strings.Contains(err.Error(), "applications.receipt") && try < 5 {

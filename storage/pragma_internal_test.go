@@ -15,7 +15,7 @@ func TestConnectionPragmas(t *testing.T) {
 	}
 	defer s.Close()
 	want := map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "5000",
-		"secure_delete": "1", "max_page_count": "5000"}
+		"secure_delete": "1", "max_page_count": "5000", "auto_vacuum": "2"}
 	for pragma, v := range want {
 		var got string
 		if err := s.db.QueryRow("PRAGMA " + pragma).Scan(&got); err != nil || got != v {

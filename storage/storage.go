@@ -46,6 +46,10 @@ type Config struct {
 	// MaxPageCount caps the database size in pages (0: no cap), for a booth with a disk quota;
 	// past it writes fail with ErrFull and nothing stored is touched.
 	MaxPageCount int
+	// CompactAfter is how long a sent application whose personal data retention removed keeps
+	// its row; after it only the daily summary counts it (Compact). 0: DefaultCompactAfter (a
+	// year); negative: never.
+	CompactAfter time.Duration
 }
 
 // Store is an open queue. It is safe for concurrent use.
@@ -54,6 +58,8 @@ type Store struct {
 	seal *sealer
 	now  func() time.Time
 	path string
+	// compactAfter is Config.CompactAfter with its default applied.
+	compactAfter time.Duration
 }
 
 // Open opens (creating if needed) the queue at opts.Path, applies pending migrations, and
@@ -68,6 +74,9 @@ func Open(ctx context.Context, opts Config) (*Store, error) {
 	if opts.BusyTimeout == 0 {
 		opts.BusyTimeout = 5 * time.Second
 	}
+	if opts.CompactAfter == 0 {
+		opts.CompactAfter = DefaultCompactAfter
+	}
 	if opts.MustExist {
 		if _, err := os.Stat(opts.Path); err != nil {
 			return nil, fmt.Errorf("storage: open %s: %w: no queue there: %w", opts.Path, ErrNotFound, err)
@@ -81,7 +90,11 @@ func Open(ctx context.Context, opts Config) (*Store, error) {
 	// SQLITE_BUSY between goroutines of this process; other processes wait on busy_timeout.
 	db.SetMaxOpenConns(1)
 	db.SetConnMaxLifetime(0)
-	s := &Store{db: db, now: opts.Now, path: opts.Path}
+	s := &Store{db: db, now: opts.Now, path: opts.Path, compactAfter: opts.CompactAfter}
+	if err := s.newQueueAutoVacuum(ctx); err != nil {
+		db.Close()
+		return nil, mapErr("open "+opts.Path, err)
+	}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, mapErr("open "+opts.Path, err)
@@ -92,6 +105,10 @@ func Open(ctx context.Context, opts Config) (*Store, error) {
 		return nil, err
 	}
 	s.seal = seal
+	if err := s.convertAutoVacuum(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
