@@ -44,7 +44,11 @@ func newReceipt() string {
 // It fills in a.UUID (when empty), a.Receipt and a.CreatedAt. Once it returns nil the
 // application survives a crash or power cut. An application with the same UUID already queued
 // gives ErrExists and is left as it is.
-func (s *Store) Enqueue(ctx context.Context, a *booth.Application) error {
+func (s *Store) Enqueue(ctx context.Context, a *booth.Application) error { return s.enqueue(ctx, a, nil) }
+
+// enqueue is Enqueue that also runs also (when not nil) in the same transaction, for records
+// that must exist exactly when the application does (the counter's, counter.go).
+func (s *Store) enqueue(ctx context.Context, a *booth.Application, also func(tx *sql.Tx) error) error {
 	// The queue holds nothing the intake would refuse for good: the same rules as the intake.
 	if err := a.Validate(s.now()); err != nil {
 		return fmt.Errorf("storage: enqueue: %w (%w)", err, ErrInvalid)
@@ -79,7 +83,10 @@ func (s *Store) Enqueue(ctx context.Context, a *booth.Application) error {
 			}
 			_, err = tx.ExecContext(ctx, `INSERT INTO outbox (uuid, state, next_attempt_at, created_at)
 				VALUES (?, 'pending', ?, ?)`, a.UUID, created.UnixMilli(), created.UnixMilli())
-			return err
+			if err != nil || also == nil {
+				return err
+			}
+			return also(tx)
 		})
 		if err != nil && errors.Is(err, ErrExists) && strings.Contains(err.Error(), "applications.receipt") && try < 5 {
 			continue

@@ -32,9 +32,8 @@ func (c Counter) Verified() bool { return c.Verification.OK }
 // identity was verified) and, when the clerk accepted a flagged photo, "override" with the
 // reason's code. The card can be mailed only when identity was verified.
 //
-// The application is queued first (Enqueue, durable), then the counter record and its audit
-// entries in a second transaction; a crash between the two leaves a queued application with no
-// counter record, which the day report counts under no clerk.
+// The application, its counter record and its audit entries are written in one transaction:
+// all of them or none.
 func (s *Store) EnqueueCounter(ctx context.Context, a *booth.Application, c Counter) error {
 	switch {
 	case a.Channel != booth.ChannelCounter:
@@ -50,12 +49,7 @@ func (s *Store) EnqueueCounter(ctx context.Context, a *booth.Application, c Coun
 	if err != nil {
 		return fmt.Errorf("storage: enqueue counter: %w", err)
 	}
-	if err := s.Enqueue(ctx, a); err != nil {
-		return err
-	}
-	return s.withTx(ctx, "enqueue counter", func(tx *sql.Tx) error {
-		return s.recordCounter(ctx, tx, a, c, ver)
-	})
+	return s.enqueue(ctx, a, func(tx *sql.Tx) error { return s.recordCounter(ctx, tx, a, c, ver) })
 }
 
 func (s *Store) recordCounter(ctx context.Context, tx *sql.Tx, a *booth.Application, c Counter, ver []byte) error {

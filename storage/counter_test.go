@@ -154,3 +154,30 @@ func TestCounterRecordAndDay(t *testing.T) {
 		t.Fatalf("audit verify: %+v %v", res, err)
 	}
 }
+
+// The application and its counter record are one transaction: when the record cannot be
+// written, the application is not queued either (it would go out with no clerk).
+func TestCounterAtomic(t *testing.T) {
+	ctx := context.Background()
+	dir := auditQueue(t, 1)
+	tamper(t, dir, `CREATE TRIGGER refuse BEFORE INSERT ON counter BEGIN SELECT RAISE(ABORT, 'disk says no'); END`)
+	s, err := storage.Open(ctx, storage.Config{Path: filepath.Join(dir, "queue.db"), KeyFile: filepath.Join(dir, "queue.key")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	a := counterApp(1, storagetest.Photo(600, 771, 40, 1), false)
+	err = s.EnqueueCounter(ctx, a, storage.Counter{Clerk: "S1", Verification: identity.Record{Attendance: identity.InPerson}})
+	if err == nil {
+		t.Fatal("queued although the counter record failed")
+	}
+	if _, err := s.Entry(ctx, a.UUID); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("the application is queued without its record: %v", err)
+	}
+	if st := storagetest.Stats(t, s); st.Pending != 0 {
+		t.Fatalf("stats: %+v", st)
+	}
+	if res, err := s.VerifyAudit(ctx); err != nil || res.Entries != 1 || !res.OK {
+		t.Fatalf("audit: %+v %v", res, err)
+	}
+}
