@@ -1,6 +1,7 @@
 package booth
 
 import (
+	"regexp"
 	"strings"
 	"time"
 )
@@ -25,6 +26,45 @@ const DefaultRetention = 7 * 24 * time.Hour
 
 // MaxBoothIDBytes bounds a booth ID (it is printed and sent).
 const MaxBoothIDBytes = 100
+
+// The receipt number (受付番号) the queue gives an application and the slip prints: two groups
+// of four characters of ReceiptAlphabet, such as "7KQ4-M2XH".
+const (
+	ReceiptAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ" // leaves out characters people confuse (0/O, 1/I/L)
+	ReceiptLength   = 9
+)
+
+var receiptPattern = regexp.MustCompile(`^[` + ReceiptAlphabet + `]{4}-[` + ReceiptAlphabet + `]{4}$`)
+
+// ValidReceipt reports whether s is a receipt number as the queue makes them.
+func ValidReceipt(s string) bool { return receiptPattern.MatchString(s) }
+
+// How far the intake trusts the time a booth says it queued an application, by its own clock:
+// a booth's clock may run a few minutes fast, and a booth may stay offline for months, not
+// for years (the photo is to be at most 6 months old when the resident applies).
+const (
+	MaxClockAhead = 10 * time.Minute
+	MaxQueueAge   = 365 * 24 * time.Hour
+)
+
+// CheckCreatedAt checks the time a booth queued an application against the receiver's clock
+// now: not more than MaxClockAhead after it, not more than MaxQueueAge before it.
+func CheckCreatedAt(created, now time.Time) error {
+	switch {
+	case created.IsZero():
+		return fail(CreatedAtInvalid, "no creation time")
+	case created.After(now.Add(MaxClockAhead)):
+		return fail(CreatedAtInvalid, "created more than %v ahead of this clock", MaxClockAhead)
+	case created.Before(now.Add(-MaxQueueAge)):
+		return fail(CreatedAtInvalid, "created more than %d days ago", MaxQueueAge/(24*time.Hour))
+	}
+	return nil
+}
+
+// langPattern is a language code as the kiosk's catalogues name them ("ja", "en", "zh-hant"):
+// a primary subtag and at most one short one after it, lower case. It bounds the field to 12
+// bytes without tying the rule to the languages a release offers.
+var langPattern = regexp.MustCompile(`^[a-z]{2,3}(-[a-z0-9]{2,8})?$`)
 
 // Application is one application a resident confirmed: the domain object that the kiosk and
 // `idbooth submit` fill in, the queue stores, the wire carries and the slip summarises.
@@ -57,7 +97,7 @@ type Application struct {
 // it accepts, with the same rules.
 func (a *Application) Validate(now time.Time) error {
 	if a.UUID != "" && !ValidUUID(a.UUID) {
-		return fail(UUIDInvalid, "uuid is not a lower-case UUID")
+		return fail(UUIDInvalid, "uuid is not a lower-case random UUID")
 	}
 	if !a.FormID.Valid() {
 		return fail(FormIDInvalid, "form ID is not %d digits", FormIDLength)
@@ -66,7 +106,7 @@ func (a *Application) Validate(now time.Time) error {
 		return err
 	}
 	if !a.Channel.Valid() {
-		return fail(ChannelInvalid, "channel %q is neither booth nor counter", a.Channel)
+		return fail(ChannelInvalid, "channel is neither booth nor counter")
 	}
 	if err := CheckCardMailed(a.Channel, a.CardMailed); err != nil {
 		return err
@@ -74,8 +114,8 @@ func (a *Application) Validate(now time.Time) error {
 	if a.BoothID == "" || len(a.BoothID) > MaxBoothIDBytes {
 		return fail(BoothInvalid, "booth ID missing or longer than %d bytes", MaxBoothIDBytes)
 	}
-	if a.Lang == "" {
-		return fail(LangMissing, "no language")
+	if !langPattern.MatchString(a.Lang) {
+		return fail(LangMissing, "no language, or not a language code")
 	}
 	if e := a.Options.Email; len(e) > 254 || (e != "" && !strings.Contains(e, "@")) {
 		return fail(EmailInvalid, "e-mail is not an address")
@@ -87,6 +127,22 @@ func (a *Application) Validate(now time.Time) error {
 		return fail(PhotoMissing, "no photo")
 	}
 	return ValidatePhotoJPEG(a.Photo)
+}
+
+// ValidateQueued applies the rules of an application a booth queued and sends, on the
+// receiver's clock now: a receipt number, a creation time now finds plausible (CheckCreatedAt),
+// and every rule of Validate, judged on the day it was created.
+func (a *Application) ValidateQueued(now time.Time) error {
+	if a.UUID == "" || !ValidUUID(a.UUID) {
+		return fail(UUIDInvalid, "uuid is not a lower-case random UUID")
+	}
+	if !ValidReceipt(a.Receipt) {
+		return fail(ReceiptInvalid, "receipt number missing or not as the queue makes them")
+	}
+	if err := CheckCreatedAt(a.CreatedAt, now); err != nil {
+		return err
+	}
+	return a.Validate(a.CreatedAt)
 }
 
 // Receipt is what a confirmation slip shows of an application: nothing personal beyond the

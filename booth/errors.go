@@ -12,7 +12,9 @@ type Code string
 // The codes of the application's rules.
 const (
 	FormIDInvalid        Code = "form_id_invalid"        // not exactly 23 digits
-	UUIDInvalid          Code = "uuid_invalid"           // not a canonical lower-case UUID
+	UUIDInvalid          Code = "uuid_invalid"           // not a canonical lower-case random (v4) UUID
+	ReceiptInvalid       Code = "receipt_invalid"        // not a receipt number as the queue makes them
+	CreatedAtInvalid     Code = "created_at_invalid"     // missing, or implausible by the receiver's clock
 	BirthDateInvalid     Code = "birth_date_invalid"     // not a real calendar date
 	BirthDateFuture      Code = "birth_date_future"      // after today (in Japan)
 	BirthDateImplausible Code = "birth_date_implausible" // more than MaxAge years ago
@@ -20,7 +22,7 @@ const (
 	ChannelInvalid       Code = "channel_invalid"        // neither booth nor counter
 	CardMailedNotCounter Code = "card_mailed_not_counter"
 	BoothInvalid         Code = "booth_invalid" // booth ID missing or too long
-	LangMissing          Code = "lang_missing"
+	LangMissing          Code = "lang_missing"  // no language, or not a language code
 	EmailInvalid         Code = "email_invalid"
 	PhotoMissing         Code = "photo_missing"
 	PhotoRejected        Code = "photo_rejected"       // the check flagged it and nobody overrode it
@@ -32,13 +34,13 @@ const (
 	// The upload spec's photo codes double as the intake's wire codes.
 	PhotoSize       Code = "photo_size"
 	PhotoNotJPEG    Code = "photo_not_jpeg"
-	PhotoTruncated  Code = "photo_truncated"
+	PhotoTruncated  Code = "photo_truncated" // no end marker, or image data that does not decode
 	PhotoNotRGB     Code = "photo_not_rgb"
 	PhotoDimensions Code = "photo_dimensions"
 )
 
 // Codes lists every Code, for tests and for the translation catalogue.
-var Codes = []Code{FormIDInvalid, UUIDInvalid, BirthDateInvalid, BirthDateFuture, BirthDateImplausible,
+var Codes = []Code{FormIDInvalid, UUIDInvalid, ReceiptInvalid, CreatedAtInvalid, BirthDateInvalid, BirthDateFuture, BirthDateImplausible,
 	EraDateInvalid, ChannelInvalid, CardMailedNotCounter, BoothInvalid, LangMissing, EmailInvalid,
 	PhotoMissing, PhotoRejected, PhotoUnusable, PhotoCheckInvalid, OverrideNotAllowed,
 	OverrideReasonLong, PhotoSize, PhotoNotJPEG, PhotoTruncated, PhotoNotRGB, PhotoDimensions}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/storage/storagetest"
+	"github.com/idbooth/idbooth/upload/intake/intaketest"
 )
 
 // sized returns a valid JPEG of exactly n bytes: a small photo padded with comment segments.
@@ -114,5 +115,44 @@ func TestAcceptPhotoPolicy(t *testing.T) {
 		if err == nil && c.check.OK && got.Overridden() {
 			t.Errorf("%s: a passed photo recorded as overridden", c.name)
 		}
+	}
+}
+
+// A photo must decode in full: a header and an end marker that look right are not enough.
+func TestPhotoMustDecode(t *testing.T) {
+	for name, p := range intaketest.CorruptPhotos() {
+		if err := booth.ValidatePhotoJPEG(p); booth.CodeOf(err) != booth.PhotoTruncated {
+			t.Errorf("%s (%d bytes): %v, want %s", name, len(p), err, booth.PhotoTruncated)
+		}
+	}
+	if err := booth.ValidatePhotoJPEG(storagetest.Photo(600, 800, 8, 1)); err != nil {
+		t.Errorf("good photo: %v", err)
+	}
+}
+
+// BenchmarkValidatePhotoJPEG measures the photo check per photo; the decode sub-benchmarks are
+// what decoding the image data in full adds to the header checks.
+func BenchmarkValidatePhotoJPEG(b *testing.B) {
+	for _, p := range []struct {
+		name        string
+		w, h, noise int
+	}{{"600x800-24KB", 600, 800, 0}, {"1000x1300-300KB", 1000, 1300, 17}, {"3000x4000", 3000, 4000, 8}} {
+		photo := storagetest.Photo(p.w, p.h, p.noise, 1)
+		b.Run("validate/"+p.name, func(b *testing.B) {
+			b.SetBytes(int64(len(photo)))
+			for b.Loop() {
+				if err := booth.ValidatePhotoJPEG(photo); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("decode/"+p.name, func(b *testing.B) {
+			b.SetBytes(int64(len(photo)))
+			for b.Loop() {
+				if _, err := jpeg.Decode(bytes.NewReader(photo)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -6,10 +6,12 @@ import (
 	"regexp"
 )
 
-var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+// uuidPattern is a random UUID (version 4, RFC 9562 variant) as NewUUID writes it. The nil UUID
+// and UUIDs of other versions are not: they are not random, so two booths could make the same.
+var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
-// ValidUUID reports whether s is a UUID in canonical lower-case form: the idempotency key of an
-// application from the booth to the intake.
+// ValidUUID reports whether s is a random (version 4) UUID in canonical lower-case form, as
+// NewUUID makes them: the idempotency key of an application from the booth to the intake.
 func ValidUUID(s string) bool { return uuidPattern.MatchString(s) }
 
 // NewUUID returns a random (version 4) UUID.
