@@ -5,6 +5,7 @@ package testsupport
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,25 +15,33 @@ import (
 // directory skips the test; in CI (CI set) it fails the test, as a missing dependency must.
 func SharedTestdata(t testing.TB, sub ...string) string {
 	t.Helper()
-	dir, err := os.Getwd()
+	dir, err := moduleRoot()
 	if err != nil {
 		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("testsupport: go.mod not found above the test directory")
-		}
-		dir = parent
 	}
 	p := filepath.Join(append([]string{dir, "..", "shared", "testdata"}, sub...)...)
 	if _, err := os.Stat(p); err != nil {
 		Missing(t, "test data not present: %v", err)
 	}
 	return p
+}
+
+// moduleRoot is the directory holding go.mod above the working directory.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("testsupport: go.mod not found above %s", dir)
+		}
+		dir = parent
+	}
 }
 
 // Missing reports that something a test needs is not on this machine. In CI (CI set) that is a
