@@ -4,6 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
 	"encoding/json"
 	"net/http/httptest"
 	"os"
@@ -12,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/idbooth/idbooth/assets"
 	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/storage"
 	"github.com/idbooth/idbooth/storage/storagetest"
@@ -340,5 +344,70 @@ func TestSyncCompactsAfterTheConfiguredTime(t *testing.T) {
 	check("IDBOOTH_COMPACT_AFTER=2160h", 5)
 	if code, _, _ := e.idbooth(t, "sync", "--once", "--intake", srv.URL, "--token", intakeToken, "--compact-after", "a year"); code != exitUsage {
 		t.Fatal("a bad --compact-after was accepted")
+	}
+}
+
+// `idbooth queue` and `idbooth sync` pointed at a file that is not a queue (issue 9): another
+// application's SQLite database, an intake database, an empty file, random bytes. Each is
+// refused with exit 2 and a message for the operator, and left exactly as it was (same
+// SHA-256, no WAL, no key created beside it); people get a translated message.
+func TestQueueNeverTouchesAForeignFile(t *testing.T) {
+	intakeDir := filepath.Join(t.TempDir(), "intake")
+	is, err := intake.OpenStore(context.Background(), intakeDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	is.Close()
+	intakeDB, err := os.ReadFile(filepath.Join(intakeDir, intake.DBFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	random := make([]byte, 32<<10)
+	rand.Read(random)
+	cases := []struct {
+		name  string
+		make  func(path string) error
+		words string
+	}{
+		{"another application's SQLite file", func(path string) error {
+			db, err := sql.Open("sqlite3", "file:"+path)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			_, err = db.Exec(`CREATE TABLE contacts (name TEXT, phone TEXT); INSERT INTO contacts VALUES ('a', '1')`)
+			return err
+		}, "not a queue database"},
+		{"an intake database", func(path string) error { return os.WriteFile(path, intakeDB, 0o600) }, "not a queue database"},
+		{"an empty file", func(path string) error { return os.WriteFile(path, nil, 0o600) }, "empty (0 bytes)"},
+		{"random bytes", func(path string) error { return os.WriteFile(path, random, 0o600) }, "not an SQLite database"},
+	}
+	srv, _ := startTestIntake(t)
+	for _, c := range cases {
+		e := newQueueTestEnv(t)
+		if err := c.make(e.db); err != nil {
+			t.Fatal(err)
+		}
+		before, _ := os.ReadFile(e.db)
+		for _, args := range [][]string{{"queue"}, {"queue", "--requeue-failed"}, {"sync", "--once", "--intake", srv.URL, "--token", intakeToken}} {
+			code, out, errOut := e.idbooth(t, args...)
+			if code != exitUsage || out != "" || !strings.Contains(errOut, c.words) {
+				t.Errorf("%s: %v: exit %d, stdout %q, stderr %q; want exit 2 and %q", c.name, args, code, out, errOut, c.words)
+			}
+		}
+		after, _ := os.ReadFile(e.db)
+		if sha256.Sum256(after) != sha256.Sum256(before) {
+			t.Errorf("%s: the file changed", c.name)
+		}
+		ents, _ := os.ReadDir(e.dir)
+		if len(ents) != 1 {
+			t.Errorf("%s: %d files beside it now", c.name, len(ents))
+		}
+		// The kiosk and `idbooth submit` open the queue the same way, creating it when missing:
+		// what people are told.
+		_, err := storage.Open(context.Background(), storage.Config{Path: e.db, KeyFile: e.key})
+		if msg := assets.Messages("en").Error(err); err == nil || !strings.Contains(msg, "staff") || strings.Contains(msg, e.db) {
+			t.Errorf("%s: people read %q", c.name, msg)
+		}
 	}
 }

@@ -27,12 +27,17 @@ var (
 	ErrFull        = booth.NewKind("storage full", "queue.error.full")
 	ErrBusy        = booth.NewKind("database busy", "queue.error.unavailable")
 	ErrUnavailable = booth.NewKind("database unavailable", "queue.error.unavailable")
+	// ErrNotQueue: the file is another application's SQLite database; Open left it as it was.
+	ErrNotQueue = booth.NewKind("not a queue database", "queue.error.cannot_open")
+	// ErrNewerSchema: a newer idbooth migrated the queue; this one leaves it as it is.
+	ErrNewerSchema = booth.NewKind("queue written by a newer version of idbooth", "queue.error.cannot_open")
 )
 
 // IsFatal reports whether err makes going on with this queue pointless until an operator acts
 // (a damaged file or the wrong key), as opposed to a passing failure (busy, full).
 func IsFatal(err error) bool {
-	return errors.Is(err, ErrCorrupt) || errors.Is(err, ErrWrongKey) || errors.Is(err, ErrNoKey)
+	return errors.Is(err, ErrCorrupt) || errors.Is(err, ErrWrongKey) || errors.Is(err, ErrNoKey) ||
+		errors.Is(err, ErrNotQueue) || errors.Is(err, ErrNewerSchema)
 }
 
 // mapErr turns a database/sql or SQLite error into one of the package's kinds at the edge.
@@ -42,7 +47,7 @@ func mapErr(op string, err error) error {
 		return nil
 	}
 	for _, k := range []error{ErrNotFound, ErrExists, ErrInvalid, ErrPurged, ErrNoKey, ErrWrongKey,
-		ErrCorrupt, ErrFull, ErrBusy, ErrUnavailable} {
+		ErrCorrupt, ErrFull, ErrBusy, ErrUnavailable, ErrNotQueue, ErrNewerSchema} {
 		if errors.Is(err, k) {
 			if strings.HasPrefix(err.Error(), "storage: ") {
 				return err

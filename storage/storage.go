@@ -12,12 +12,12 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -64,6 +64,10 @@ type Store struct {
 
 // Open opens (creating if needed) the queue at opts.Path, applies pending migrations, and
 // loads or creates the key.
+//
+// A file there is recognised first (recognise), without writing to it: another application's
+// database, an empty or damaged file, or a queue of a newer schema is refused and left as it
+// was.
 func Open(ctx context.Context, opts Config) (*Store, error) {
 	if opts.Path == "" {
 		return nil, fmt.Errorf("storage: open: %w: no database path", ErrInvalid)
@@ -77,39 +81,125 @@ func Open(ctx context.Context, opts Config) (*Store, error) {
 	if opts.CompactAfter == 0 {
 		opts.CompactAfter = DefaultCompactAfter
 	}
-	if opts.MustExist {
-		if _, err := os.Stat(opts.Path); err != nil {
-			return nil, fmt.Errorf("storage: open %s: %w: no queue there: %w", opts.Path, ErrNotFound, err)
+	st, err := recognise(ctx, opts.Path, opts.BusyTimeout.Milliseconds())
+	if err != nil {
+		return nil, err
+	}
+	if st.missing {
+		if opts.MustExist {
+			return nil, fmt.Errorf("storage: open %s: %w: no queue there", opts.Path, ErrNotFound)
+		}
+		if err := create(ctx, opts); err != nil {
+			return nil, err
+		}
+		// Another process may have created it first: what is there now is the queue.
+		if st, err = recognise(ctx, opts.Path, opts.BusyTimeout.Milliseconds()); err != nil {
+			return nil, err
 		}
 	}
-	if err := os.MkdirAll(filepath.Dir(opts.Path), 0o700); err != nil {
-		return nil, fmt.Errorf("storage: open %s: %w: %w", opts.Path, ErrUnavailable, err)
+	s := openStore(opts)
+	if err := s.upgrade(ctx, opts, st); err != nil {
+		s.db.Close()
+		return nil, err
 	}
+	return s, nil
+}
+
+// upgrade checks the key of a recognised queue, then (and only then: a wrong key changes
+// nothing) runs its pending migrations, marks a queue made
+// before ApplicationID, and turns incremental auto-vacuum on.
+func (s *Store) upgrade(ctx context.Context, opts Config, st fileState) error {
+	seal, err := s.loadKey(ctx, opts)
+	if err != nil {
+		return err
+	}
+	s.seal = seal
+	if len(st.pending) > 0 {
+		if err := s.migrate(ctx); err != nil {
+			return mapErr("open "+s.path, err)
+		}
+	}
+	if st.unstamped {
+		if _, err := s.db.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", ApplicationID)); err != nil {
+			return mapErr("open "+s.path, err)
+		}
+	}
+	return s.convertAutoVacuum(ctx)
+}
+
+// openStore opens the database connection of a queue (recognised or just created).
+func openStore(opts Config) *Store {
 	db := sql.OpenDB(&connector{dsn: dsn(opts), drv: &sqlite3.SQLiteDriver{ConnectHook: connectHook(opts)}})
 	// One connection: the queue's writes are small and serialised anyway, and it avoids
 	// SQLITE_BUSY between goroutines of this process; other processes wait on busy_timeout.
 	db.SetMaxOpenConns(1)
 	db.SetConnMaxLifetime(0)
-	s := &Store{db: db, now: opts.Now, path: opts.Path, compactAfter: opts.CompactAfter}
+	return &Store{db: db, now: opts.Now, path: opts.Path, compactAfter: opts.CompactAfter}
+}
+
+// create makes a new queue at opts.Path: built whole in a temporary file beside it (schema,
+// ApplicationID, key check), then linked into place, so that the path never holds half a
+// queue, and a queue another process created in between is kept (the link fails).
+func create(ctx context.Context, opts Config) error {
+	dir := filepath.Dir(opts.Path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("storage: create %s: %w: %w", opts.Path, ErrUnavailable, err)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(opts.Path)+".new-*")
+	if err != nil {
+		return fmt.Errorf("storage: create %s: %w: %w", opts.Path, ErrUnavailable, err)
+	}
+	f.Close()
+	tmp := f.Name()
+	defer removeDB(tmp)
+	o := opts
+	o.Path = tmp
+	s := openStore(o)
+	err = s.initNew(ctx, o)
+	if cerr := s.db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return mapErr("create "+opts.Path, err)
+	}
+	if err := os.Link(tmp, opts.Path); err != nil && !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("storage: create %s: %w: %w", opts.Path, ErrUnavailable, err)
+	}
+	return syncDir(dir)
+}
+
+// initNew lays out a new queue in an empty file.
+func (s *Store) initNew(ctx context.Context, opts Config) error {
 	if err := s.newQueueAutoVacuum(ctx); err != nil {
-		db.Close()
-		return nil, mapErr("open "+opts.Path, err)
+		return err
 	}
 	if err := s.migrate(ctx); err != nil {
-		db.Close()
-		return nil, mapErr("open "+opts.Path, err)
+		return err
 	}
-	seal, err := s.loadKey(ctx, opts)
+	if _, err := s.db.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", ApplicationID)); err != nil {
+		return err
+	}
+	_, err := s.loadKey(ctx, opts)
+	return err
+}
+
+// removeDB removes a database file and its WAL and shared-memory files.
+func removeDB(path string) {
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		os.Remove(path + suffix)
+	}
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
 	if err != nil {
-		db.Close()
-		return nil, err
+		return fmt.Errorf("storage: %w: %w", ErrUnavailable, err)
 	}
-	s.seal = seal
-	if err := s.convertAutoVacuum(ctx); err != nil {
-		db.Close()
-		return nil, err
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("storage: %w: %w", ErrUnavailable, err)
 	}
-	return s, nil
+	return nil
 }
 
 // Close closes the database.
@@ -167,11 +257,10 @@ func (s *Store) migrate(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY)`); err != nil {
 		return err
 	}
-	names, err := fs.Glob(migrationFS, "migration/*.sql")
+	names, err := migrationNames()
 	if err != nil {
 		return err
 	}
-	sort.Strings(names)
 	for _, name := range names {
 		if err := s.migrateFile(ctx, name); err != nil {
 			return fmt.Errorf("migration %s: %w", name, err)
