@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"regexp"
 	"time"
 
@@ -100,7 +99,8 @@ func (a *Application) ContentHash() string {
 	return hex.EncodeToString(sum[:])
 }
 
-// InvalidError is a payload that breaks the contract; Code is stable, Detail for operators.
+// InvalidError is a payload that breaks the contract; Code is stable, Detail for operators. Detail
+// never quotes the payload.
 type InvalidError struct {
 	Code   string
 	Detail string
@@ -110,14 +110,35 @@ func (e *InvalidError) Error() string { return e.Code + ": " + e.Detail }
 
 var sha256Pattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
-// wireCodes are the intake's refusal codes for the application rules (package booth); the
-// photo codes pass through unchanged.
+// The refusal codes of the contract (ErrorAnswer.Code) besides the application rules' (wireCodes).
+// An intake answers only codes that KnownCode accepts, and a booth keeps nothing else of an
+// intake's answer: whatever other text comes from the network is not stored.
+const (
+	CodeUnauthorized   = "unauthorized"
+	CodeTooLarge       = "too_large"
+	CodeBadJSON        = "bad_json"       // not JSON, not one object, an unknown key or a wrong type
+	CodeAmbiguousJSON  = "ambiguous_json" // a key twice, or a key spelled otherwise than the contract
+	CodeInvalid        = "invalid"
+	CodeUUIDMismatch   = "uuid_mismatch"
+	CodeBadPhotoSHA256 = "bad_photo_sha256"
+	CodePhotoSHA256    = "photo_sha256_mismatch"
+	CodeConflict       = "conflict"
+	CodeStorageFull    = "storage_full"
+	CodeStorageError   = "storage_error"
+	CodeBusy           = "busy" // the intake is busy: try again
+)
+
+// wireCodes are the intake's refusal codes for the application rules (package booth), one for
+// every booth.Code; the photo codes of the upload spec are their own.
 var wireCodes = map[booth.Code]string{
 	booth.UUIDInvalid:          "bad_uuid",
+	booth.ReceiptInvalid:       "bad_receipt",
+	booth.CreatedAtInvalid:     "bad_created_at",
 	booth.FormIDInvalid:        "bad_form_id",
 	booth.BirthDateInvalid:     "bad_birth_date",
 	booth.BirthDateFuture:      "bad_birth_date",
 	booth.BirthDateImplausible: "bad_birth_date",
+	booth.EraDateInvalid:       "bad_birth_date",
 	booth.ChannelInvalid:       "bad_channel",
 	booth.CardMailedNotCounter: "bad_channel",
 	booth.BoothInvalid:         "bad_booth",
@@ -125,30 +146,58 @@ var wireCodes = map[booth.Code]string{
 	booth.EmailInvalid:         "bad_email",
 	booth.PhotoCheckInvalid:    "bad_photo_check",
 	booth.OverrideReasonLong:   "bad_photo_check",
+	booth.OverrideNotAllowed:   "bad_photo_check",
 	booth.PhotoRejected:        "bad_photo_check",
-	booth.PhotoMissing:         "photo_size",
+	booth.PhotoMissing:         string(booth.PhotoSize),
+	booth.PhotoUnusable:        string(booth.PhotoNotJPEG),
+	booth.PhotoSize:            string(booth.PhotoSize),
+	booth.PhotoNotJPEG:         string(booth.PhotoNotJPEG),
+	booth.PhotoTruncated:       string(booth.PhotoTruncated),
+	booth.PhotoNotRGB:          string(booth.PhotoNotRGB),
+	booth.PhotoDimensions:      string(booth.PhotoDimensions),
 }
 
-// Validate checks a payload against the contract: the application's rules (booth.Validate,
-// judged on the day it was created) and the photo's SHA-256. It returns an *InvalidError.
-func (a *Application) Validate(pathUUID string) error {
-	bad := func(code, format string, args ...any) error {
-		return &InvalidError{Code: code, Detail: fmt.Sprintf(format, args...)}
+var knownCodes = func() map[string]bool {
+	m := map[string]bool{}
+	for _, c := range []string{CodeUnauthorized, CodeTooLarge, CodeBadJSON, CodeAmbiguousJSON, CodeInvalid,
+		CodeUUIDMismatch, CodeBadPhotoSHA256, CodePhotoSHA256, CodeConflict, CodeStorageFull, CodeStorageError,
+		CodeBusy} {
+		m[c] = true
 	}
+	for _, c := range wireCodes {
+		m[c] = true
+	}
+	return m
+}()
+
+// KnownCode reports whether c is one of the contract's refusal codes.
+func KnownCode(c string) bool { return knownCodes[c] }
+
+// WireCode is the refusal code of an application rule.
+func WireCode(c booth.Code) string {
+	if w, ok := wireCodes[c]; ok {
+		return w
+	}
+	return CodeInvalid
+}
+
+// Validate checks a payload against the contract on the receiver's clock now: the
+// application's rules (booth.ValidateQueued: the receipt, a plausible creation time, and every
+// rule of booth.Validate judged on the day it was created) and the photo's SHA-256. It returns
+// an *InvalidError.
+func (a *Application) Validate(pathUUID string, now time.Time) error {
 	switch {
 	case !booth.ValidUUID(a.UUID):
-		return bad("bad_uuid", "uuid is not a lower-case UUID")
+		return &InvalidError{Code: WireCode(booth.UUIDInvalid), Detail: "uuid is not a lower-case random UUID"}
 	case pathUUID != "" && pathUUID != a.UUID:
-		return bad("uuid_mismatch", "uuid in the body differs from the one in the path")
-	case a.CreatedAt.IsZero():
-		return bad("bad_created_at", "created_at missing")
+		return &InvalidError{Code: CodeUUIDMismatch, Detail: "uuid in the body differs from the one in the path"}
 	}
 	dob, err := booth.ParseDate(a.BirthDate)
 	if err != nil {
-		return bad("bad_birth_date", "birth_date is not a YYYY-MM-DD date")
+		return &InvalidError{Code: WireCode(booth.BirthDateInvalid), Detail: "birth_date is not a YYYY-MM-DD date"}
 	}
 	app := &booth.Application{
-		UUID: a.UUID, FormID: booth.FormID(a.FormID), BirthDate: dob,
+		UUID: a.UUID, Receipt: a.Receipt, CreatedAt: a.CreatedAt, FormID: booth.FormID(a.FormID), BirthDate: dob,
 		Options:    booth.Options{ECertificate: a.Options.ECertificate, Braille: a.Options.Braille, Email: a.Options.Email},
 		PhotoCheck: booth.PhotoCheck{OK: a.PhotoCheck.OK, Problems: a.PhotoCheck.Problems, OverrideReason: a.PhotoCheck.OverrideReason},
 		Photo:      a.PhotoJPEG, BoothID: a.BoothID, Lang: a.Lang, Channel: booth.Channel(a.Channel), CardMailed: a.CardMailed,
@@ -157,19 +206,19 @@ func (a *Application) Validate(pathUUID string) error {
 	if err := checkSHA256(a.PhotoJPEG, a.PhotoSHA256); err != nil {
 		return err
 	}
-	// A booth's clock may run a little ahead: judge the birth date on the day it was created.
-	if err := app.Validate(a.CreatedAt); err != nil {
-		var be *booth.Error
-		if !errors.As(err, &be) {
-			return bad("invalid", "%v", err)
-		}
-		code, ok := wireCodes[be.Code]
-		if !ok {
-			code = string(be.Code)
-		}
-		return &InvalidError{Code: code, Detail: be.Detail}
+	return invalid(app.ValidateQueued(now))
+}
+
+// invalid turns an application rule's error into an *InvalidError (nil stays nil).
+func invalid(err error) error {
+	if err == nil {
+		return nil
 	}
-	return nil
+	var be *booth.Error
+	if !errors.As(err, &be) {
+		return &InvalidError{Code: CodeInvalid, Detail: "invalid application"}
+	}
+	return &InvalidError{Code: WireCode(be.Code), Detail: be.Detail}
 }
 
 // ValidatePhoto checks a photo against the upload spec and its announced SHA-256.
@@ -177,20 +226,15 @@ func ValidatePhoto(jpeg []byte, sha string) error {
 	if err := checkSHA256(jpeg, sha); err != nil {
 		return err
 	}
-	if err := booth.ValidatePhotoJPEG(jpeg); err != nil {
-		var be *booth.Error
-		errors.As(err, &be)
-		return &InvalidError{Code: string(be.Code), Detail: be.Detail}
-	}
-	return nil
+	return invalid(booth.ValidatePhotoJPEG(jpeg))
 }
 
 func checkSHA256(jpeg []byte, sha string) error {
 	if !sha256Pattern.MatchString(sha) {
-		return &InvalidError{Code: "bad_photo_sha256", Detail: "photo_sha256 is not 64 lower-case hex digits"}
+		return &InvalidError{Code: CodeBadPhotoSHA256, Detail: "photo_sha256 is not 64 lower-case hex digits"}
 	}
 	if sum := sha256.Sum256(jpeg); hex.EncodeToString(sum[:]) != sha {
-		return &InvalidError{Code: "photo_sha256_mismatch", Detail: "photo does not match photo_sha256"}
+		return &InvalidError{Code: CodePhotoSHA256, Detail: "photo does not match photo_sha256"}
 	}
 	return nil
 }

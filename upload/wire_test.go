@@ -15,9 +15,12 @@ import (
 	"github.com/idbooth/idbooth/upload"
 )
 
+// created is when wireApp's applications were queued; receivedAt, the receiver's clock.
+var created, receivedAt = time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC), time.Date(2026, 4, 1, 9, 5, 0, 0, time.UTC)
+
 func wireApp(jpegBytes []byte) *upload.Application {
 	a := storagetest.Application(5, jpegBytes)
-	a.UUID, a.Receipt, a.CreatedAt = booth.NewUUID(), "ABCD-EFGH", time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
+	a.UUID, a.Receipt, a.CreatedAt = booth.NewUUID(), "ABCD-EFGH", created
 	return upload.FromApplication(a)
 }
 
@@ -32,7 +35,7 @@ func grayJPEG(w, h int) []byte {
 }
 
 func TestValidate(t *testing.T) {
-	if err := wireApp(photo).Validate(""); err != nil {
+	if err := wireApp(photo).Validate("", receivedAt); err != nil {
 		t.Fatalf("valid application refused: %v", err)
 	}
 	withPhoto := func(p []byte) func(*upload.Application) {
@@ -59,14 +62,32 @@ func TestValidate(t *testing.T) {
 		"truncated":             {withPhoto(photo[:len(photo)-500]), "photo_truncated"},
 		"not a jpeg":            {withPhoto(bytes.Repeat([]byte("GIF89a"), 5000)), "photo_not_jpeg"},
 		"bad problem code":      {func(a *upload.Application) { a.PhotoCheck.Problems = []string{"<script>"} }, "bad_photo_check"},
+		"no receipt":            {func(a *upload.Application) { a.Receipt = "" }, "bad_receipt"},
+		"created ahead":         {func(a *upload.Application) { a.CreatedAt = receivedAt.Add(time.Hour) }, "bad_created_at"},
+		"nil uuid":              {func(a *upload.Application) { a.UUID = "00000000-0000-0000-0000-000000000000" }, "bad_uuid"},
 	}
 	for name, c := range cases {
 		a := wireApp(photo)
 		path := a.UUID
 		c.mutate(a)
 		var inv *upload.InvalidError
-		if err := a.Validate(path); !errors.As(err, &inv) || inv.Code != c.code {
+		if err := a.Validate(path, receivedAt); !errors.As(err, &inv) || inv.Code != c.code {
 			t.Errorf("%s: %v, want %s", name, err, c.code)
+		}
+	}
+}
+
+// Every rule of an application has its own refusal code on the wire, and every code is one a
+// booth keeps.
+func TestEveryRuleHasAWireCode(t *testing.T) {
+	for _, c := range booth.Codes {
+		if w := upload.WireCode(c); w == upload.CodeInvalid || !upload.KnownCode(w) {
+			t.Errorf("%s: wire code %q", c, w)
+		}
+	}
+	for _, c := range []string{"", "Invalid", "bad_json ", "Yamada Taro"} {
+		if upload.KnownCode(c) {
+			t.Errorf("%q is a known code", c)
 		}
 	}
 }

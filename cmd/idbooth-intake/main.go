@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -140,6 +141,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if !useTLS && !loopback(*listen) {
 		return fail("refusing plain HTTP on %s: booths send personal data; give --tls-cert and --tls-key, or listen on a loopback address", *listen)
 	}
+	// The certificate and key are loaded before anything is created or announced: an intake
+	// that says it listens can serve.
+	var tlsConfig *tls.Config
+	if useTLS {
+		cert, err := tls.LoadX509KeyPair(*certFile, *keyFile)
+		if err != nil {
+			return fail("TLS certificate and key: %v", err)
+		}
+		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
 	st, err := intake.OpenStore(ctx, *data)
 	if err != nil {
 		return fail("%v", err)
@@ -149,22 +160,29 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if h := systemd.LogHandler("idbooth-intake", slog.LevelInfo); h != nil {
 		log = slog.New(h) // under systemd: the journal, a field per attribute
 	}
+	is := &intake.Server{Store: st, Token: *token, Log: log}
 	srv := &http.Server{
-		Handler:           (&intake.Server{Store: st, Token: *token, Log: log}).Handler(),
+		Handler:           is.Handler(),
+		TLSConfig:         tlsConfig,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute,
 		WriteTimeout:      2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		ErrorLog:          is.ErrorLog(), // TLS handshake failures counted with the refusals
 	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return fail("%v", err)
 	}
+	logCtx, stopLog := context.WithCancel(context.Background())
+	logged := make(chan struct{})
+	go func() { is.LogRefusals(logCtx); close(logged) }()
+	// The refusals still counted are written when serve returns, after the last request.
+	defer func() { stopLog(); <-logged }()
 	served := make(chan error, 1)
 	go func() {
 		if useTLS {
-			served <- srv.ServeTLS(ln, *certFile, *keyFile)
+			served <- srv.ServeTLS(ln, "", "") // the certificate is in TLSConfig
 		} else {
 			served <- srv.Serve(ln)
 		}

@@ -1,6 +1,8 @@
 package intake
 
 import (
+	"bytes"
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
@@ -8,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/idbooth/idbooth/upload"
 	"github.com/mattn/go-sqlite3"
@@ -18,9 +21,20 @@ type Server struct {
 	Store *Store
 	// Token is the bearer token booths present.
 	Token string
-	// Log gets one line per refused request, without personal data. Default: discard.
+	// Log gets the refused requests, without personal data: the first of a client, then one
+	// line per client and code for each LogInterval (LogRefusals). Default: discard.
 	Log *slog.Logger
+	// LogInterval is the interval refusals are counted over. Default: a minute.
+	LogInterval time.Duration
+	// Now is the clock applications are judged by. Default: time.Now.
+	Now func() time.Time
+
+	checks   chan struct{}
+	refusals *refusalLog
 }
+
+// maxChecks is how many photos are decoded at once (each takes up to about 100 MB).
+const maxChecks = 2
 
 // Handler routes PUT /v1/applications/{uuid}, GET /v1/health (no token) and GET /v1/auth (the
 // token is accepted: a booth's `idbooth doctor` asks).
@@ -28,6 +42,14 @@ func (s *Server) Handler() http.Handler {
 	if s.Log == nil {
 		s.Log = slog.New(slog.DiscardHandler)
 	}
+	if s.LogInterval == 0 {
+		s.LogInterval = time.Minute
+	}
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	s.checks = make(chan struct{}, maxChecks)
+	s.refusals = newRefusalLog(s.Log, s.LogInterval, s.Now)
 	mux := http.NewServeMux()
 	mux.HandleFunc("PUT "+upload.PathPrefix+"{uuid}", s.put)
 	mux.HandleFunc("GET /v1/health", func(w http.ResponseWriter, r *http.Request) {
@@ -36,7 +58,7 @@ func (s *Server) Handler() http.Handler {
 	})
 	mux.HandleFunc("GET "+upload.AuthPath, func(w http.ResponseWriter, r *http.Request) {
 		if !s.authorized(r) {
-			s.refuse(w, http.StatusUnauthorized, "unauthorized", "missing or wrong bearer token")
+			s.refuse(w, r, &Refusal{http.StatusUnauthorized, upload.CodeUnauthorized, "missing or wrong bearer token"})
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -44,86 +66,101 @@ func (s *Server) Handler() http.Handler {
 	return mux
 }
 
+// authorized checks the Authorization header: the Bearer scheme, case-insensitively and after
+// one or more spaces (RFC 9110 §11.1, §11.4), and the token.
 func (s *Server) authorized(r *http.Request) bool {
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	scheme, got, found := strings.Cut(r.Header.Get("Authorization"), " ")
+	got = strings.TrimLeft(got, " ")
 	// Compare hashes so the comparison's time says nothing about the token's length either.
 	a, b := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(s.Token))
-	return ok && s.Token != "" && subtle.ConstantTimeCompare(a[:], b[:]) == 1
+	return found && strings.EqualFold(scheme, "Bearer") && s.Token != "" && subtle.ConstantTimeCompare(a[:], b[:]) == 1
 }
 
 func (s *Server) put(w http.ResponseWriter, r *http.Request) {
 	if !s.authorized(r) {
-		s.refuse(w, http.StatusUnauthorized, "unauthorized", "missing or wrong bearer token")
+		s.refuse(w, r, &Refusal{http.StatusUnauthorized, upload.CodeUnauthorized, "missing or wrong bearer token"})
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, upload.MaxRequestBytes)
-	dec := json.NewDecoder(r.Body)
-	// An unknown field is refused rather than dropped: nothing a booth sends is silently lost.
-	dec.DisallowUnknownFields()
-	var a upload.Application
-	if err := dec.Decode(&a); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			s.refuse(w, http.StatusRequestEntityTooLarge, "too_large", "request body over the limit")
-			return
+	a, err := s.receive(w, r)
+	if err != nil {
+		var ref *Refusal
+		if !errors.As(err, &ref) {
+			s.Log.Error("intake: store failed", "err", err)
+			ref = &Refusal{http.StatusInternalServerError, upload.CodeStorageError, "could not store the application"}
 		}
-		s.refuse(w, http.StatusBadRequest, "bad_json", "body is not an application: "+jsonProblem(err))
-		return
-	}
-	if dec.More() {
-		s.refuse(w, http.StatusBadRequest, "bad_json", "trailing data after the application")
-		return
-	}
-	if err := a.Validate(r.PathValue("uuid")); err != nil {
-		var inv *upload.InvalidError
-		if errors.As(err, &inv) {
-			s.refuse(w, http.StatusBadRequest, inv.Code, inv.Detail)
-			return
-		}
-		s.refuse(w, http.StatusBadRequest, "invalid", "invalid application")
-		return
-	}
-	created, err := s.Store.Put(r.Context(), &a)
-	switch {
-	case errors.Is(err, ErrConflict):
-		s.refuse(w, http.StatusConflict, "conflict", "this uuid is held with other content")
-		return
-	case err != nil:
-		var se sqlite3.Error
-		if errors.As(err, &se) && se.Code == sqlite3.ErrFull {
-			s.refuse(w, http.StatusInsufficientStorage, "storage_full", "intake storage is full")
-			return
-		}
-		s.Log.Error("intake: store failed", "err", err)
-		s.refuse(w, http.StatusInternalServerError, "storage_error", "could not store the application")
+		s.refuse(w, r, ref)
 		return
 	}
 	status, code := upload.StatusExists, http.StatusOK
-	if created {
+	if a.created {
 		status, code = upload.StatusCreated, http.StatusCreated
 	}
 	writeJSON(w, code, upload.Answer{UUID: a.UUID, Status: status})
 }
 
-// jsonProblem describes a decoding error without quoting the payload (it may hold personal data).
-func jsonProblem(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return "syntax error"
-	case errors.As(err, &typ):
-		return "wrong type for " + typ.Field
-	case strings.HasPrefix(err.Error(), "json: unknown field"):
-		return strings.TrimPrefix(err.Error(), "json: ")
-	default:
-		return "unreadable"
-	}
+type received struct {
+	*upload.Application
+	created bool
 }
 
-func (s *Server) refuse(w http.ResponseWriter, status int, code, msg string) {
-	s.Log.Info("intake: refused", "status", status, "code", code)
-	writeJSON(w, status, upload.ErrorAnswer{Code: code, Error: msg})
+// receive reads, checks and stores one application. It returns a *Refusal for what the booth
+// sent, another error for what went wrong here.
+func (s *Server) receive(w http.ResponseWriter, r *http.Request) (received, error) {
+	// One allocation of the announced size (the limit bounds it); a chunked body grows.
+	var buf bytes.Buffer
+	buf.Grow(int(min(max(r.ContentLength, 0), upload.MaxRequestBytes)) + bytes.MinRead)
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, upload.MaxRequestBytes))
+	body := buf.Bytes()
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return received{}, &Refusal{http.StatusRequestEntityTooLarge, upload.CodeTooLarge, "request body over the limit"}
+		}
+		return received{}, badJSON("request body could not be read")
+	}
+	a, err := DecodeApplication(body)
+	if err != nil {
+		return received{}, err
+	}
+	if err := s.validate(r.Context(), a, r.PathValue("uuid")); err != nil {
+		return received{}, err
+	}
+	created, err := s.Store.Put(r.Context(), a)
+	var se sqlite3.Error
+	switch {
+	case errors.Is(err, ErrConflict):
+		return received{}, &Refusal{http.StatusConflict, upload.CodeConflict, "this uuid is held with other content"}
+	case errors.As(err, &se) && se.Code == sqlite3.ErrFull:
+		return received{}, &Refusal{http.StatusInsufficientStorage, upload.CodeStorageFull, "intake storage is full"}
+	}
+	return received{a, created}, err
+}
+
+// validate applies the contract's rules on this server's clock. Decoding a photo in full takes
+// up to MaxPhotoSide² pixels of memory: at most maxChecks run at once.
+func (s *Server) validate(ctx context.Context, a *upload.Application, pathUUID string) error {
+	select {
+	case s.checks <- struct{}{}:
+		defer func() { <-s.checks }()
+	case <-ctx.Done():
+		return &Refusal{http.StatusServiceUnavailable, upload.CodeBusy, "the request ended while it waited"}
+	}
+	err := a.Validate(pathUUID, s.Now())
+	var inv *upload.InvalidError
+	if errors.As(err, &inv) {
+		return &Refusal{http.StatusBadRequest, inv.Code, inv.Detail}
+	}
+	return err
+}
+
+// refuse answers a refusal and counts it in the log.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, ref *Refusal) {
+	s.refusals.refused(clientOf(r), ref.Status, ref.Code)
+	code := ref.Code
+	if !upload.KnownCode(code) { // every code this server makes is known: a test keeps it so
+		code = upload.CodeInvalid
+	}
+	writeJSON(w, ref.Status, upload.ErrorAnswer{Code: code, Error: ref.Text})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -23,7 +23,8 @@ func startServer(t *testing.T) (*httptest.Server, *intake.Store) { return intake
 
 func application(i int) *upload.Application {
 	a := storagetest.Application(i, storagetest.Photo(600, 800, 0, uint64(i)))
-	a.UUID, a.Receipt, a.CreatedAt = booth.NewUUID(), "ABCD-EFGH", time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
+	// Queued a minute ago: the intake judges created_at against its own clock.
+	a.UUID, a.Receipt, a.CreatedAt = booth.NewUUID(), "ABCD-EFGH", time.Now().Add(-time.Minute).Truncate(time.Millisecond)
 	return upload.FromApplication(a)
 }
 

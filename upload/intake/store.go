@@ -43,17 +43,35 @@ type Store struct {
 // DBFile is the database's name inside the data directory.
 const DBFile = "intake.db"
 
-// OpenStore opens or creates the database in dir.
+// ErrSharedDataDir: the data directory is writable by other users, who could replace the
+// database or read what it is renamed to.
+var ErrSharedDataDir = errors.New("intake: the data directory is writable by other users")
+
+// OpenStore opens or creates the database in dir. The database holds every application in
+// clear: it and its -wal and -shm files are readable by this user only (0600), whatever the
+// umask, and a data directory other users can write is refused before anything is created.
 func OpenStore(ctx context.Context, dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("intake: data dir: %w", err)
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("intake: data dir: %w", err)
+	}
+	if fi.Mode().Perm()&0o022 != 0 {
+		return nil, fmt.Errorf("%w: %s is %v; make it private (chmod 700 %s)", ErrSharedDataDir, dir, fi.Mode().Perm(), dir)
+	}
+	path := filepath.Join(dir, DBFile)
+	// SQLite creates the database with 0644 less the umask, and its -wal and -shm files with
+	// the database's mode: make the database 0600 before SQLite opens it.
+	if err := privateFile(path); err != nil {
+		return nil, fmt.Errorf("intake: %w", err)
 	}
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
 	q.Set("_synchronous", "FULL")
 	q.Set("_busy_timeout", "10000")
 	q.Set("_txlock", "immediate")
-	path := filepath.Join(dir, DBFile)
 	db, err := sql.Open("sqlite3", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("intake: open %s: %w", path, err)
@@ -64,7 +82,28 @@ func OpenStore(ctx context.Context, dir string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("intake: open %s: %w", path, err)
 	}
+	// -wal and -shm files left by an intake before this one may be wider.
+	for _, f := range []string{path + "-wal", path + "-shm"} {
+		if err := os.Chmod(f, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			db.Close()
+			return nil, fmt.Errorf("intake: %w", err)
+		}
+	}
 	return s, nil
+}
+
+// privateFile creates path empty with mode 0600, or makes an existing one 0600.
+func privateFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || fi.Mode().Perm() == 0o600 {
+		return err
+	}
+	return f.Chmod(0o600)
 }
 
 func (s *Store) migrate(ctx context.Context) error {
