@@ -13,7 +13,9 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -130,36 +132,31 @@ func (c *Client) Put(ctx context.Context, a *Application) error {
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		// The *url.Error names the URL, which holds the UUID: keep only the cause.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return fmt.Errorf("%w: %w", ErrTemporary, err)
+		return fmt.Errorf("%w: %w", ErrTemporary, transportProblem(err))
 	}
 	defer resp.Body.Close()
 	answer, readErr := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	switch code := resp.StatusCode; {
 	case code == http.StatusOK || code == http.StatusCreated:
 		if readErr != nil {
-			return fmt.Errorf("%w: %d with an unreadable body: %w", ErrMalformedAnswer, code, readErr)
+			return fmt.Errorf("%w: %s with a body cut short", ErrMalformedAnswer, status(code))
 		}
 		var ans Answer
 		if err := json.Unmarshal(answer, &ans); err != nil {
-			return fmt.Errorf("%w: %d with body %q", ErrMalformedAnswer, code, clip(answer))
+			return fmt.Errorf("%w: %s with a body that is not an answer", ErrMalformedAnswer, status(code))
 		}
 		if ans.UUID != a.UUID || (ans.Status != StatusCreated && ans.Status != StatusExists) {
-			return fmt.Errorf("%w: %d answering status %q for another or no uuid", ErrMalformedAnswer, code, clip([]byte(ans.Status)))
+			return fmt.Errorf("%w: %s answering for another or no application", ErrMalformedAnswer, status(code))
 		}
 		return nil
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:
-		return fmt.Errorf("%w: %s", ErrAuth, describe(resp.Status, answer))
+		return fmt.Errorf("%w: %s", ErrAuth, describe(code, answer))
 	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500:
-		return fmt.Errorf("%w: %s", ErrTemporary, describe(resp.Status, answer))
+		return fmt.Errorf("%w: %s", ErrTemporary, describe(code, answer))
 	case code >= 400:
-		return fmt.Errorf("%w: %s", ErrRefused, describe(resp.Status, answer))
+		return fmt.Errorf("%w: %s", ErrRefused, describe(code, answer))
 	default:
-		return fmt.Errorf("%w: unexpected %s", ErrMalformedAnswer, resp.Status)
+		return fmt.Errorf("%w: unexpected %s", ErrMalformedAnswer, status(code))
 	}
 }
 
@@ -176,7 +173,7 @@ func (c *Client) CheckAuth(ctx context.Context) (time.Time, error) {
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%w: %w", ErrTemporary, err)
+		return time.Time{}, fmt.Errorf("%w: %w", ErrTemporary, transportProblem(err))
 	}
 	defer resp.Body.Close()
 	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
@@ -185,27 +182,121 @@ func (c *Client) CheckAuth(ctx context.Context) (time.Time, error) {
 	case code == http.StatusOK:
 		return clock, nil
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:
-		return clock, fmt.Errorf("%w: %s", ErrAuth, describe(resp.Status, answer))
+		return clock, fmt.Errorf("%w: %s", ErrAuth, describe(code, answer))
 	case code == http.StatusNotFound:
-		return clock, fmt.Errorf("%w: %s: the intake is too old to check a token", ErrRefused, resp.Status)
+		return clock, fmt.Errorf("%w: %s: the intake is too old to check a token", ErrRefused, status(code))
 	default:
-		return clock, fmt.Errorf("%w: %s", ErrTemporary, describe(resp.Status, answer))
+		return clock, fmt.Errorf("%w: %s", ErrTemporary, describe(code, answer))
 	}
 }
 
-// describe renders an error answer for the operator: status, and the stable code and message
-// when the body is an ErrorAnswer.
-func describe(status string, body []byte) string {
+// What a booth keeps of an intake's answer goes into the queue file and the operator's screens:
+// the HTTP status code with Go's own text for it, and the intake's refusal code when it is one
+// of the contract's. Nothing else of the answer (reason phrase, message, body) is kept: an
+// intake, or whatever answers in its place, may put anything there, personal data included.
+
+// describe renders a refusal: the status and, when the body is an ErrorAnswer with a known
+// code, that code.
+func describe(code int, body []byte) string {
 	var ea ErrorAnswer
-	if json.Unmarshal(body, &ea) == nil && ea.Code != "" {
-		return fmt.Sprintf("%s: %s: %s", status, clip([]byte(ea.Code)), clip([]byte(ea.Error)))
+	if json.Unmarshal(body, &ea) == nil && KnownCode(ea.Code) {
+		return status(code) + ": " + ea.Code
 	}
-	return status
+	return status(code)
 }
 
-func clip(b []byte) string {
-	if len(b) > 120 {
-		b = b[:120]
+// status is an HTTP status code with Go's text for it (never the answer's reason phrase).
+func status(code int) string {
+	if t := http.StatusText(code); t != "" {
+		return fmt.Sprintf("%d %s", code, t)
 	}
-	return strings.ToValidUTF8(string(b), "?")
+	return fmt.Sprintf("status %d", code)
+}
+
+// A transportError is a failed exchange: its text describes it safely (transportProblem), and
+// its cause stays in the chain for errors.Is and errors.As.
+type transportError struct {
+	text  string
+	cause error
+}
+
+func (e *transportError) Error() string { return e.text }
+func (e *transportError) Unwrap() error { return e.cause }
+
+func transportProblem(err error) error { return &transportError{describeTransport(err), err} }
+
+// describeTransport describes a failed exchange by its kind. Errors of the HTTP and TLS stacks
+// can quote what came from the network (a header line, names in a certificate): those are
+// named by kind, and any other error is kept only as sanitised text.
+func describeTransport(err error) string {
+	var (
+		ue       *url.Error
+		hostErr  x509.HostnameError
+		authErr  x509.UnknownAuthorityError
+		certErr  x509.CertificateInvalidError
+		recErr   tls.RecordHeaderError
+		alertErr tls.AlertError
+		dnsErr   *net.DNSError
+		opErr    *net.OpError
+	)
+	// The *url.Error names the URL, which holds the UUID: only its cause is described.
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "cancelled"
+	case errors.Is(err, context.DeadlineExceeded), os.IsTimeout(err):
+		return "timed out"
+	case errors.As(err, &hostErr):
+		return "the intake's TLS certificate is not for this host"
+	case errors.As(err, &authErr):
+		return "the intake's TLS certificate is signed by an authority this booth does not trust"
+	case errors.As(err, &certErr):
+		return "the intake's TLS certificate is not valid (expired, not yet valid or not for a server)"
+	case errors.As(err, &recErr):
+		return "the intake did not answer with TLS"
+	case errors.As(err, &alertErr):
+		return "the intake refused the TLS handshake: " + alertErr.Error()
+	case errors.As(err, &dnsErr):
+		return "the intake's host name is not found"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "connection closed by the intake"
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		return "the intake is unreachable"
+	case strings.Contains(err.Error(), "malformed"):
+		return "malformed HTTP answer"
+	case errors.As(err, &opErr):
+		return "network error: " + sanitise(opErr.Err.Error())
+	}
+	return sanitise(err.Error())
+}
+
+// maxDetail bounds a sanitised detail.
+const maxDetail = 80
+
+var (
+	quotedText = regexp.MustCompile("\"[^\"]*\"?|`[^`]*`?")
+	number     = regexp.MustCompile(`[0-9](?:[0-9./:-]*[0-9])?`)
+	unsafeRune = regexp.MustCompile(`[^A-Za-z0-9 :.,_/()#-]+`)
+)
+
+// sanitise keeps an error text that may quote the network safe to store: quoted parts go,
+// numbers longer than 3 characters (an ID, a date, an address) become "#", anything but ASCII
+// letters, digits, spaces and a little punctuation goes, and the rest is bounded.
+func sanitise(s string) string {
+	s = quotedText.ReplaceAllString(s, "…")
+	s = number.ReplaceAllStringFunc(s, func(n string) string {
+		if len(n) > 3 {
+			return "#"
+		}
+		return n
+	})
+	s = unsafeRune.ReplaceAllString(strings.ReplaceAll(s, "…", "..."), "")
+	if len(s) > maxDetail {
+		s = s[:maxDetail] + "..."
+	}
+	return s
 }
