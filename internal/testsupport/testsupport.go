@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"testing"
@@ -80,4 +81,17 @@ func WithEXIFOrientation(jpg []byte, o uint16, bo binary.ByteOrder) []byte {
 	out.Write(payload)
 	out.Write(jpg[2:])
 	return out.Bytes()
+}
+
+// PNGHeader is a PNG signature and an IHDR claiming w×h pixels (8-bit RGB), with no pixel data:
+// a decompression bomb's calling card when w×h is large.
+func PNGHeader(w, h uint32) []byte {
+	ihdr := []byte("IHDR")
+	ihdr = binary.BigEndian.AppendUint32(ihdr, w)
+	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
+	ihdr = append(ihdr, 8, 2, 0, 0, 0) // 8-bit RGB
+	out := []byte("\x89PNG\r\n\x1a\n")
+	out = binary.BigEndian.AppendUint32(out, 13)
+	out = append(out, ihdr...)
+	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(ihdr))
 }
