@@ -52,12 +52,12 @@ func TestStaffCommand(t *testing.T) {
 		want  int
 	}{
 		{"520731\n", []string{"add", "--id", "S0042", "--name", "Again"}, exitFailed}, // taken
-		{"123456\n", []string{"add", "--id", "S1", "--name", "A"}, exitUsage},        // a run
-		{"1234\n", []string{"add", "--id", "S1", "--name", "A"}, exitUsage},          // short
-		{"", []string{"add", "--id", "S1", "--name", "A"}, exitUsage},                // no PIN
-		{"520731\n", []string{"add", "--id", "S 1", "--name", "A"}, exitUsage},       // bad ID
-		{"520731\n", []string{"add", "--id", "S1"}, exitUsage},                       // no name
-		{"", []string{"add", "520731", "--id", "S1", "--name", "A"}, exitUsage},      // a PIN as an argument
+		{"123456\n", []string{"add", "--id", "S1", "--name", "A"}, exitUsage},         // a run
+		{"1234\n", []string{"add", "--id", "S1", "--name", "A"}, exitUsage},           // short
+		{"", []string{"add", "--id", "S1", "--name", "A"}, exitUsage},                 // no PIN
+		{"520731\n", []string{"add", "--id", "S 1", "--name", "A"}, exitUsage},        // bad ID
+		{"520731\n", []string{"add", "--id", "S1"}, exitUsage},                        // no name
+		{"", []string{"add", "520731", "--id", "S1", "--name", "A"}, exitUsage},       // a PIN as an argument
 		{"", []string{"disable", "nobody"}, exitFailed},
 		{"", []string{"remove", "S0042"}, exitUsage},
 	} {
@@ -180,5 +180,9 @@ type syncBuffer struct {
 	buf bytes.Buffer
 }
 
-func (b *syncBuffer) Write(p []byte) (int, error) { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.Write(p) }
-func (b *syncBuffer) String() string              { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }

@@ -41,7 +41,7 @@ type Record struct {
 	Name     string    `json:"name"`
 	PINHash  string    `json:"-"`
 	Disabled bool      `json:"disabled"`
-	Failures int       `json:"failures"`               // wrong PINs in a row
+	Failures int       `json:"failures"`              // wrong PINs in a row
 	Locked   time.Time `json:"locked_until,omitzero"` // zero: not locked
 	Created  time.Time `json:"created"`
 }

@@ -44,7 +44,9 @@ func newReceipt() string {
 // It fills in a.UUID (when empty), a.Receipt and a.CreatedAt. Once it returns nil the
 // application survives a crash or power cut. An application with the same UUID already queued
 // gives ErrExists and is left as it is.
-func (s *Store) Enqueue(ctx context.Context, a *booth.Application) error { return s.enqueue(ctx, a, nil) }
+func (s *Store) Enqueue(ctx context.Context, a *booth.Application) error {
+	return s.enqueue(ctx, a, nil)
+}
 
 // enqueue is Enqueue that also runs also (when not nil) in the same transaction, for records
 // that must exist exactly when the application does (the counter's, counter.go).

@@ -30,7 +30,8 @@ func (c Counter) Verified() bool { return c.Verification.OK }
 // EnqueueCounter queues a counter application (a.Channel counter) taken by c.Clerk, and records
 // the clerk, the verification and the audit entries: "application" (detail "verified" when
 // identity was verified) and, when the clerk accepted a flagged photo, "override" with the
-// reason's code. The card can be mailed only when identity was verified.
+// reason's code. The card can be mailed only when identity was verified; the clerk must be an
+// enabled member of staff (ErrInvalid otherwise).
 //
 // The application, its counter record and its audit entries are written in one transaction:
 // all of them or none.
@@ -53,6 +54,15 @@ func (s *Store) EnqueueCounter(ctx context.Context, a *booth.Application, c Coun
 }
 
 func (s *Store) recordCounter(ctx context.Context, tx *sql.Tx, a *booth.Application, c Counter, ver []byte) error {
+	// The clerk is someone who can sign in now: an application never names a stranger.
+	var enabled bool
+	err := tx.QueryRowContext(ctx, `SELECT disabled = 0 FROM staff WHERE id = ?`, c.Clerk).Scan(&enabled)
+	if err == sql.ErrNoRows || (err == nil && !enabled) {
+		return fmt.Errorf("%w: the clerk is not an enabled member of staff", ErrInvalid)
+	}
+	if err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO counter (uuid, clerk, verified) VALUES (?, ?, ?)`,
 		a.UUID, c.Clerk, c.Verification.OK); err != nil {
 		return err

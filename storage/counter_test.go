@@ -11,6 +11,7 @@ import (
 	"github.com/idbooth/idbooth/audit"
 	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/booth/identity"
+	"github.com/idbooth/idbooth/staff"
 	"github.com/idbooth/idbooth/storage"
 	"github.com/idbooth/idbooth/storage/storagetest"
 )
@@ -33,6 +34,15 @@ func TestCounterRecordAndDay(t *testing.T) {
 	}
 	defer s.Close()
 	photo := storagetest.Photo(600, 771, 40, 1)
+	staffDir := staff.NewDirectory(s, nil)
+	for _, id := range []string{"S0042", "S0007", "S1", "S2"} {
+		if err := staffDir.Add(ctx, id, "Clerk "+id, "538204"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := staffDir.Disable(ctx, "S2"); err != nil {
+		t.Fatal(err)
+	}
 
 	c := identity.Case{BirthDate: booth.Date{Year: 1980, Month: 5, Day: 5}, Day: booth.Date{Year: 2026, Month: 11, Day: 30},
 		Attendance: identity.InPerson, Applicant: []identity.Seen{{Doc: "health_insurance"}, {Doc: "drivers_licence"}}}
@@ -84,6 +94,9 @@ func TestCounterRecordAndDay(t *testing.T) {
 		{counterApp(8, photo, true), unverified},
 		{counterApp(9, photo, false), storage.Counter{Clerk: "S1", Verification: identity.Record{Attendance: identity.InPerson,
 			Applicant: []string{"123456789012"}}}},
+		// A clerk who is not in the directory, or is disabled.
+		{counterApp(10, photo, true), storage.Counter{Clerk: "S9", Verification: verified.Verification}},
+		{counterApp(11, photo, true), storage.Counter{Clerk: "S2", Verification: verified.Verification}},
 	}
 	for i, b := range bad {
 		if err := s.EnqueueCounter(ctx, b.a, b.c); !errors.Is(err, storage.ErrInvalid) {
@@ -123,14 +136,16 @@ func TestCounterRecordAndDay(t *testing.T) {
 	}
 	var got []string
 	for _, e := range es {
-		got = append(got, string(e.Kind)+":"+e.Clerk+":"+e.Detail)
+		if e.Kind != audit.StaffAdded && e.Kind != audit.StaffDisabled {
+			got = append(got, string(e.Kind)+":"+e.Clerk+":"+e.Detail)
+		}
 	}
 	want := []string{"application:S0042:verified", "application:S0007:", "override:S0007:printed_photo_meets_rules",
 		"application:S0042:verified", "override:S0042:other", "sign_in:S0042:", "reprint:S0007:", "application:S0042:verified"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("audit %v\nwant %v", got, want)
 	}
-	if day.AuditHead == nil || day.AuditHead.Seq != int64(len(want)) {
+	if day.AuditHead == nil || day.AuditHead.Seq != int64(len(want)+5) {
 		t.Errorf("audit head %+v", day.AuditHead)
 	}
 	if _, err := s.CounterRecord(ctx, "00000000-0000-4000-8000-000000000000"); !errors.Is(err, storage.ErrNotFound) {
@@ -150,7 +165,7 @@ func TestCounterRecordAndDay(t *testing.T) {
 		t.Fatalf("after purge: %+v %v", rec, err)
 	}
 	res, err := s.VerifyAudit(ctx)
-	if err != nil || !res.OK || res.Entries != int64(len(want)) {
+	if err != nil || !res.OK || res.Entries != int64(len(want)+5) {
 		t.Fatalf("audit verify: %+v %v", res, err)
 	}
 }
@@ -166,6 +181,9 @@ func TestCounterAtomic(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	if err := staff.NewDirectory(s, nil).Add(ctx, "S1", "A", "538204"); err != nil {
+		t.Fatal(err)
+	}
 	a := counterApp(1, storagetest.Photo(600, 771, 40, 1), false)
 	err = s.EnqueueCounter(ctx, a, storage.Counter{Clerk: "S1", Verification: identity.Record{Attendance: identity.InPerson}})
 	if err == nil {
@@ -177,7 +195,7 @@ func TestCounterAtomic(t *testing.T) {
 	if st := storagetest.Stats(t, s); st.Pending != 0 {
 		t.Fatalf("stats: %+v", st)
 	}
-	if res, err := s.VerifyAudit(ctx); err != nil || res.Entries != 1 || !res.OK {
+	if res, err := s.VerifyAudit(ctx); err != nil || res.Entries != 2 || !res.OK {
 		t.Fatalf("audit: %+v %v", res, err)
 	}
 }
