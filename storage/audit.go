@@ -101,8 +101,11 @@ func (s *Store) VerifyAudit(ctx context.Context) (audit.Result, error) {
 	defer tx.Rollback()
 	var v audit.Verifier
 	var triggers int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'
-		AND name IN ('audit_append_only_update', 'audit_append_only_delete') AND tbl_name = 'audit'`).Scan(&triggers); err != nil {
+	// Both triggers, still refusing (not replaced by ones of the same name that do nothing).
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'
+		AND ((name = 'audit_append_only_update' AND sql LIKE '%BEFORE UPDATE ON audit%')
+		  OR (name = 'audit_append_only_delete' AND sql LIKE '%BEFORE DELETE ON audit%'))
+		AND sql LIKE '%RAISE(ABORT,%'`).Scan(&triggers); err != nil {
 		return res, mapErr("verify audit", err)
 	}
 	if triggers != 2 {

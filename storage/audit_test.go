@@ -135,6 +135,8 @@ func TestAuditVerifyFindsTampering(t *testing.T) {
 				{Seq: 3, Code: audit.Moved, From: 4}, {Seq: 4, Code: audit.Moved, From: 5},
 				{Seq: 5, Code: audit.Moved, From: 6}, {Seq: 6, Code: audit.Moved, From: 7}}},
 		{"protection dropped", []string{dropTriggers}, []audit.Problem{{Code: audit.Unprotected}}},
+		{"protection replaced", []string{`DROP TRIGGER audit_append_only_delete`,
+			`CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit BEGIN SELECT 1; END`}, []audit.Problem{{Code: audit.Unprotected}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := copyQueue(t, base)
