@@ -9,12 +9,9 @@
 package scanner
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"image"
-	_ "image/png" // scanimage --format=png
 	"io"
 	"os/exec"
 	"strings"
@@ -23,6 +20,7 @@ import (
 	"time"
 
 	"github.com/idbooth/idbooth/booth"
+	"github.com/idbooth/idbooth/capture/imagefile"
 )
 
 // Config says which scanner to use and how.
@@ -45,11 +43,10 @@ type Config struct {
 }
 
 // Defaults. A 35×45 mm print at 600 dpi is 827×1063 pixels; even a whole A4 page at 600 dpi
-// (about 35 megapixels) fits MaxPixels.
+// (about 35 megapixels) fits imagefile's limits, which bound every image input.
 const (
 	DefaultTimeout  = 90 * time.Second
-	DefaultMaxBytes = 64 << 20
-	MaxPixels       = 50_000_000
+	DefaultMaxBytes = imagefile.MaxFileBytes
 	maxStderr       = 4 << 10
 )
 
@@ -168,7 +165,10 @@ func (s *Scanner) Scan(ctx context.Context) ([]byte, error) {
 	case waitErr != nil:
 		return nil, classify(waitErr, stderr.String())
 	}
-	return png, checkPNG(png)
+	if err := checkPNG(png); err != nil {
+		return nil, err
+	}
+	return png, nil
 }
 
 // SANE status codes, which scanimage exits with when sane_start or sane_read fails.
@@ -205,15 +205,17 @@ func classify(err error, stderr string) error {
 	return fmt.Errorf("%w: exit %d: %s", ErrFailed, code, msg)
 }
 
-// checkPNG refuses output that is not a PNG, or whose header claims more pixels than MaxPixels
-// (decoding it would allocate that much).
+// checkPNG refuses output that is not a PNG, or whose header claims more pixels than
+// imagefile allows any image input (decoding it would allocate that much).
 func checkPNG(data []byte) error {
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil || format != "png" {
-		return fmt.Errorf("%w: %d bytes without a PNG header", ErrNotAnImage, len(data))
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > MaxPixels {
-		return fmt.Errorf("%w: %d×%d pixels, limit %d", ErrTooLarge, cfg.Width, cfg.Height, MaxPixels)
+	h, err := imagefile.Check(data)
+	switch {
+	case errors.Is(err, imagefile.ErrTooLarge):
+		return fmt.Errorf("%w: %w", ErrTooLarge, err)
+	case err != nil:
+		return fmt.Errorf("%w: %w", ErrNotAnImage, err)
+	case h.Format != "png":
+		return fmt.Errorf("%w: %s, not the PNG asked for", ErrNotAnImage, h.Format)
 	}
 	return nil
 }

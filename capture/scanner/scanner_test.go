@@ -92,6 +92,7 @@ func TestScanFailures(t *testing.T) {
 		{"no backend", scanner.Config{Env: []string{"SANE_CONFIG_DIR=" + t.TempDir()}}, scanner.ErrNoScanner},
 		{"not installed", scanner.Config{Command: "scanimage-not-installed"}, scanner.ErrNoScanner},
 		{"unknown option", scannertest.Config(t, small, "--no-such-option=1"), scanner.ErrOption},
+		{"too many pixels", scannertest.Config(t, image.NewGray(image.Rect(0, 0, 12001, 2))), scanner.ErrTooLarge},
 		{"too large", func() scanner.Config { c := scannertest.Config(t, img); c.MaxBytes = 50_000; return c }(), scanner.ErrTooLarge},
 		{"timeout", func() scanner.Config {
 			c := scannertest.Config(t, img)
