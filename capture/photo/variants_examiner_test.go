@@ -273,7 +273,13 @@ func drawHair(frame gocv.Mat, src examinerSource, side float64) gocv.Mat {
 	u := src.u
 	// The hair's colour: the top of the head, just under the crown.
 	hairPx := out.GetVecbAt(int(src.crown+0.2*u), int(src.eyeX))
-	rng := rand.New(rand.NewSource(int64(side*10) + int64(src.crown)))
+	// The lock is drawn from the file and the side, not from where the detector put the head:
+	// a change of a pixel there must not draw another lock.
+	seed := int64(side * 10)
+	for _, ch := range src.file {
+		seed = seed*31 + int64(ch)
+	}
+	rng := rand.New(rand.NewSource(seed))
 	eyeX, eyeY := src.eyeX+side*0.5*u, src.eyeY
 	for k := 0; k < 45; k++ {
 		off := (rng.Float64() - 0.5) * 0.7 * u
