@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/url"
 	"os"
 	"slices"
 	"sort"
@@ -62,17 +61,7 @@ func recognise(ctx context.Context, path string, busy int64) (fileState, error) 
 	if err := checkMagic(path); err != nil {
 		return fileState{}, err
 	}
-	// mode=ro: this connection cannot write the file, whatever it finds. No journal mode is
-	// set on it (that would write the header). Without a WAL beside the file (no process has
-	// it open) nothing but the file holds the database: immutable, so that SQLite does not
-	// create a WAL and its index beside another application's file either.
-	q := url.Values{}
-	q.Set("mode", "ro")
-	if _, err := os.Lstat(path + "-wal"); errors.Is(err, fs.ErrNotExist) {
-		q.Set("immutable", "1")
-	}
-	q.Set("_busy_timeout", fmt.Sprint(busy))
-	c := &connector{dsn: "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode(), drv: &sqlite3.SQLiteDriver{}}
+	c := &connector{dsn: readOnlyDSN(path, busy), drv: &sqlite3.SQLiteDriver{}}
 	db := sql.OpenDB(c)
 	defer db.Close()
 	var appID int64
@@ -133,6 +122,10 @@ func checkMagic(path string) error {
 	return nil
 }
 
+// migrationLimit, when not 0, hides the migrations after the first n: the upgrade test makes
+// a queue of an earlier release's schema with it.
+var migrationLimit int
+
 // migrationNames are the embedded migrations, in the order they run.
 func migrationNames() ([]string, error) {
 	names, err := fs.Glob(migrationFS, "migration/*.sql")
@@ -140,6 +133,9 @@ func migrationNames() ([]string, error) {
 		return nil, err
 	}
 	sort.Strings(names)
+	if migrationLimit > 0 && len(names) > migrationLimit {
+		names = names[:migrationLimit]
+	}
 	return names, nil
 }
 

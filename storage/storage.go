@@ -52,6 +52,8 @@ type Config struct {
 	CompactAfter time.Duration
 }
 
+const defaultBusyTimeout = 5 * time.Second
+
 // Store is an open queue. It is safe for concurrent use.
 type Store struct {
 	db   *sql.DB
@@ -62,8 +64,8 @@ type Store struct {
 	compactAfter time.Duration
 }
 
-// Open opens (creating if needed) the queue at opts.Path, applies pending migrations, and
-// loads or creates the key.
+// Open opens (creating if needed) the queue at opts.Path, applies pending migrations (after a
+// backup into BackupDir, of which it keeps the last KeepBackups), and loads or creates the key.
 //
 // A file there is recognised first (recognise), without writing to it: another application's
 // database, an empty or damaged file, or a queue of a newer schema is refused and left as it
@@ -76,7 +78,7 @@ func Open(ctx context.Context, opts Config) (*Store, error) {
 		opts.Now = time.Now
 	}
 	if opts.BusyTimeout == 0 {
-		opts.BusyTimeout = 5 * time.Second
+		opts.BusyTimeout = defaultBusyTimeout
 	}
 	if opts.CompactAfter == 0 {
 		opts.CompactAfter = DefaultCompactAfter
@@ -106,7 +108,7 @@ func Open(ctx context.Context, opts Config) (*Store, error) {
 }
 
 // upgrade checks the key of a recognised queue, then (and only then: a wrong key changes
-// nothing) runs its pending migrations, marks a queue made
+// nothing) backs it up into BackupDir if it is to change, runs its pending migrations, marks a queue made
 // before ApplicationID, and turns incremental auto-vacuum on.
 func (s *Store) upgrade(ctx context.Context, opts Config, st fileState) error {
 	seal, err := s.loadKey(ctx, opts)
@@ -114,6 +116,11 @@ func (s *Store) upgrade(ctx context.Context, opts Config, st fileState) error {
 		return err
 	}
 	s.seal = seal
+	if len(st.pending) > 0 || st.unstamped {
+		if _, err := s.backupBeforeUpgrade(ctx, "before-upgrade"); err != nil {
+			return err
+		}
+	}
 	if len(st.pending) > 0 {
 		if err := s.migrate(ctx); err != nil {
 			return mapErr("open "+s.path, err)
