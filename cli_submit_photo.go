@@ -2,9 +2,9 @@ package main
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/idbooth/idbooth/booth"
+	"github.com/idbooth/idbooth/capture/imagefile"
 	"github.com/idbooth/idbooth/capture/photo"
 )
 
@@ -43,8 +43,9 @@ func checkSubmitPhoto(path, overrideReason string, opts photo.Options) (*submitP
 	}
 	if len(out.JPEG) == 0 {
 		// Overridden, but no crop could be planned (no face found): staff accept the file as it
-		// is, which must still meet the upload spec.
-		if out.JPEG, err = os.ReadFile(path); err != nil {
+		// is, which must still meet the upload spec (ValidatePhotoJPEG judges its size). The file
+		// was read as safely for the check; changed since, it is refused here.
+		if out.JPEG, err = imagefile.Read(path, imagefile.MaxFileBytes); err != nil {
 			return nil, err
 		}
 	}

@@ -4,31 +4,18 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"image"
 	"image/color"
-	_ "image/gif" // formats a resident or operator may hand us; all are checked before decoding
-	_ "image/jpeg"
-	_ "image/png"
-	"io"
-	"os"
 
 	"gocv.io/x/gocv"
-	_ "golang.org/x/image/bmp"
-	_ "golang.org/x/image/webp"
+
+	"github.com/idbooth/idbooth/capture/imagefile"
 )
 
-// Limits on still images read from files. They are checked on the header, before any pixel is
-// decoded, so a decompression bomb (a small file claiming 30000×30000 pixels) is refused cheaply.
-const (
-	MaxFileBytes = 64 << 20   // 64 MiB
-	MaxSide      = 12000      // pixels per side
-	MaxPixels    = 50_000_000 // a 50-megapixel camera is the largest we expect
-)
-
-// ErrNotAnImage means the bytes are not an image we can read (empty, truncated, another format).
+// ErrNotAnImage means the bytes are not an image we can read (not a regular file, empty,
+// truncated, an unsupported format). The error also carries the imagefile code when there is one.
 var ErrNotAnImage = errors.New("not an image")
 
-// ErrTooLarge means the image header claims more pixels than we accept.
+// ErrTooLarge means the file, or the pixels its header declares, exceed imagefile's limits.
 var ErrTooLarge = errors.New("image too large")
 
 // ImageInfo describes a decoded file's original format, before conversion to BGR.
@@ -39,47 +26,43 @@ type ImageInfo struct {
 	Gray          bool   // single-channel source
 }
 
-// LoadImageFile reads an image file into a BGR Mat (the caller closes it).
+// LoadImageFile reads an image file into a BGR Mat (the caller closes it), through
+// imagefile.Read: a regular file within the limits.
 func LoadImageFile(path string) (gocv.Mat, ImageInfo, error) {
-	f, err := os.Open(path)
+	data, err := imagefile.Read(path, imagefile.MaxFileBytes)
 	if err != nil {
-		return gocv.NewMat(), ImageInfo{}, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
-	if err != nil {
-		return gocv.NewMat(), ImageInfo{}, err
-	}
-	if len(data) > MaxFileBytes {
-		return gocv.NewMat(), ImageInfo{}, fmt.Errorf("%w: file larger than %d MiB", ErrTooLarge, MaxFileBytes>>20)
+		return gocv.NewMat(), ImageInfo{}, kind(err)
 	}
 	return DecodeImage(data)
 }
 
-// DecodeImage decodes encoded image bytes into a BGR Mat after checking the header.
-// Errors wrap ErrNotAnImage or ErrTooLarge. On error the returned Mat is empty but still valid
-// to Close.
+// kind files an imagefile refusal under ErrTooLarge or ErrNotAnImage; other errors (I/O) are
+// returned as they are.
+func kind(err error) error {
+	switch {
+	case errors.Is(err, imagefile.ErrTooLarge):
+		return fmt.Errorf("%w: %w", ErrTooLarge, err)
+	case imagefile.Refused(err):
+		return fmt.Errorf("%w: %w", ErrNotAnImage, err)
+	}
+	return err
+}
+
+// DecodeImage decodes encoded image bytes into a BGR Mat after imagefile.Check has read the
+// header. Errors wrap ErrNotAnImage or ErrTooLarge. On error the returned Mat is empty but still
+// valid to Close.
 func DecodeImage(data []byte) (gocv.Mat, ImageInfo, error) {
-	if len(data) == 0 {
-		return gocv.NewMat(), ImageInfo{}, fmt.Errorf("%w: empty file", ErrNotAnImage)
-	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	hdr, err := imagefile.Check(data)
 	if err != nil {
-		return gocv.NewMat(), ImageInfo{}, fmt.Errorf("%w: %v", ErrNotAnImage, err)
+		return gocv.NewMat(), ImageInfo{Format: hdr.Format, Width: hdr.Width, Height: hdr.Height}, kind(err)
 	}
-	info := ImageInfo{Format: format, Width: cfg.Width, Height: cfg.Height}
-	switch cfg.ColorModel {
+	format := hdr.Format
+	info := ImageInfo{Format: format, Width: hdr.Width, Height: hdr.Height}
+	switch hdr.ColorModel {
 	case color.CMYKModel:
 		info.CMYK = true
 	case color.GrayModel, color.Gray16Model:
 		info.Gray = true
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return gocv.NewMat(), info, fmt.Errorf("%w: %dx%d pixels", ErrNotAnImage, cfg.Width, cfg.Height)
-	}
-	if cfg.Width > MaxSide || cfg.Height > MaxSide || cfg.Width*cfg.Height > MaxPixels {
-		return gocv.NewMat(), info, fmt.Errorf("%w: %dx%d pixels (limit %d per side, %d MP)",
-			ErrTooLarge, cfg.Width, cfg.Height, MaxSide, MaxPixels/1_000_000)
 	}
 	if format == "jpeg" && jpegTruncated(data) {
 		// libjpeg decodes a cut-off JPEG as far as it goes and greys out the rest; that half
@@ -95,10 +78,10 @@ func DecodeImage(data []byte) (gocv.Mat, ImageInfo, error) {
 		return gocv.NewMat(), info, fmt.Errorf("%w: %s data could not be decoded (truncated or corrupt)", ErrNotAnImage, format)
 	}
 	w, h := m.Cols(), m.Rows()
-	if !(w == cfg.Width && h == cfg.Height) && !(w == cfg.Height && h == cfg.Width) {
+	if !(w == hdr.Width && h == hdr.Height) && !(w == hdr.Height && h == hdr.Width) {
 		m.Close()
 		return gocv.NewMat(), info, fmt.Errorf("%w: decoded size %dx%d differs from header %dx%d",
-			ErrNotAnImage, w, h, cfg.Width, cfg.Height)
+			ErrNotAnImage, w, h, hdr.Width, hdr.Height)
 	}
 	info.Width, info.Height = w, h
 	return m, info, nil

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gocv.io/x/gocv"
+
+	"github.com/idbooth/idbooth/internal/testsupport"
 )
 
 // Run with -tags matprofile: the demo camera, a still folder and image decoding, read many
@@ -54,7 +56,7 @@ func TestSourcesCloseMats(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	s.Close()
-	for _, data := range [][]byte{nil, []byte("text"), pngHeader(30000, 30000)} {
+	for _, data := range [][]byte{nil, []byte("text"), testsupport.PNGHeader(30000, 30000)} {
 		m, _, _ := DecodeImage(data)
 		m.Close()
 	}

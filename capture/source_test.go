@@ -1,16 +1,19 @@
 package capture
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
-	"hash/crc32"
 	"image"
 	"image/color"
+	"image/gif"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/idbooth/idbooth/capture/imagefile"
 	"github.com/idbooth/idbooth/internal/testsupport"
 	"gocv.io/x/gocv"
 )
@@ -112,6 +115,54 @@ func TestStillDirCyclesWithClock(t *testing.T) {
 	}
 }
 
+// The folder camera reads its images as every image input is read: a FIFO named like a photo
+// is refused at once (it once stopped the kiosk for good, waiting for a writer), and a GIF,
+// which never decoded, is not shown at all.
+func TestStillDirRefusesWhatIsNotAnImageFile(t *testing.T) {
+	dir := t.TempDir()
+	m := solid(32, 24, color.RGBA{255, 0, 0, 255})
+	defer m.Close()
+	if !gocv.IMWrite(filepath.Join(dir, "a.png"), m) {
+		t.Fatal("IMWrite")
+	}
+	var g bytes.Buffer
+	if err := gif.Encode(&g, image.NewPaletted(image.Rect(0, 0, 32, 24), color.Palette{color.Black}), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "b.gif"), g.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "c.jpg"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenStillDir(dir, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if len(s.files) != 2 || filepath.Base(s.files[0]) != "a.png" || filepath.Base(s.files[1]) != "c.jpg" {
+		t.Fatalf("listed %v, want a.png and c.jpg", s.files)
+	}
+	now := time.Unix(1000, 0)
+	s.SetClock(func() time.Time { return now })
+	frame := gocv.NewMat()
+	defer frame.Close()
+	if err := s.Read(&frame); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Second)
+	done := make(chan error, 1)
+	go func() { done <- s.Read(&frame) }()
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrNotAnImage) || !errors.Is(err, imagefile.ErrNotRegular) {
+			t.Fatalf("FIFO: %v, want %v", err, imagefile.ErrNotRegular)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("reading a FIFO named c.jpg still blocked after 1 s")
+	}
+}
+
 func TestStillDirEmpty(t *testing.T) {
 	if _, err := OpenStillDir(t.TempDir(), 0); err == nil {
 		t.Fatal("want an error for a directory without images")
@@ -142,7 +193,7 @@ func TestDecodeImageBadInputs(t *testing.T) {
 	m.Close()
 
 	// A PNG header claiming 30000×30000 pixels: refused from the header, nothing decoded.
-	bomb := pngHeader(30000, 30000)
+	bomb := testsupport.PNGHeader(30000, 30000)
 	for name, tc := range map[string]struct {
 		data []byte
 		want error
@@ -158,18 +209,6 @@ func TestDecodeImageBadInputs(t *testing.T) {
 			t.Errorf("%s: got %v, want %v", name, err, tc.want)
 		}
 	}
-}
-
-// pngHeader is the start of a PNG file whose IHDR claims w×h pixels, with no pixel data.
-func pngHeader(w, h uint32) []byte {
-	ihdr := []byte("IHDR")
-	ihdr = binary.BigEndian.AppendUint32(ihdr, w)
-	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
-	ihdr = append(ihdr, 8, 2, 0, 0, 0) // 8-bit RGB
-	out := []byte("\x89PNG\r\n\x1a\n")
-	out = binary.BigEndian.AppendUint32(out, 13)
-	out = append(out, ihdr...)
-	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(ihdr))
 }
 
 // A phone photo stored sideways (EXIF orientation 6 or 8) comes out upright, its size swapped

@@ -5,11 +5,12 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
 	"gocv.io/x/gocv"
+
+	"github.com/idbooth/idbooth/capture/imagefile"
 )
 
 // StillDir shows the images of a directory in turn, each for a while, as if they were held up to
@@ -25,9 +26,6 @@ type StillDir struct {
 	cacheIdx int
 	cache    gocv.Mat
 }
-
-// imageExts are the file kinds StillDir shows.
-var imageExts = map[string]bool{".jpg": true, ".jpeg": true, ".png": true, ".bmp": true, ".webp": true, ".gif": true}
 
 // OpenStillDir lists the images in dir; each is shown for hold (default 3 s).
 func OpenStillDir(dir string, hold time.Duration) (*StillDir, error) {
@@ -50,7 +48,7 @@ func (s *StillDir) Reopen() error {
 	}
 	var files []string
 	for _, e := range entries {
-		if !e.IsDir() && imageExts[strings.ToLower(filepath.Ext(e.Name()))] {
+		if !e.IsDir() && imagefile.HasImageExtension(e.Name()) {
 			files = append(files, filepath.Join(s.dir, e.Name()))
 		}
 	}

@@ -14,7 +14,6 @@ import (
 	"image"
 	"log/slog"
 	"math"
-	"os"
 	"sort"
 	"sync"
 	"time"
@@ -22,6 +21,7 @@ import (
 	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/capture"
 	"github.com/idbooth/idbooth/capture/face"
+	"github.com/idbooth/idbooth/capture/imagefile"
 	"gocv.io/x/gocv"
 )
 
@@ -177,20 +177,15 @@ func (c *Checker) Close() error {
 // ErrClosed is returned by a Checker used after Close.
 var ErrClosed = errors.New("photo: checker closed")
 
-// CheckFile checks a photo file. An unreadable or unacceptable file (not an image, CMYK,
-// too large) gives a Result with the not_an_image problem; only an I/O error (missing file,
-// permissions) is returned as an error.
+// CheckFile checks a photo file. An unreadable or unacceptable file (not a regular file, not an
+// image, an unsupported format, CMYK, too large) gives a Result with the not_an_image problem;
+// only an I/O error (missing file, permissions) is returned as an error.
 func (c *Checker) CheckFile(path string) (*Result, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("photo: %w", err)
-	}
-	if st.Size() > capture.MaxFileBytes {
-		// Refused before reading a byte: a huge file is not a photo.
-		return c.notAnImage("photo.not_an_image.too_large", fmt.Sprintf("file of %d bytes exceeds %d", st.Size(), capture.MaxFileBytes)), nil
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
+	data, err := imagefile.Read(path, imagefile.MaxFileBytes)
+	switch {
+	case imagefile.Refused(err):
+		return c.notAnImage(booth.MessageKey(err), err.Error()), nil
+	case err != nil:
 		return nil, fmt.Errorf("photo: %w", err)
 	}
 	return c.CheckBytes(data)
@@ -198,9 +193,6 @@ func (c *Checker) CheckFile(path string) (*Result, error) {
 
 // CheckBytes checks an encoded photo (JPEG, PNG ...), as CheckFile does.
 func (c *Checker) CheckBytes(data []byte) (*Result, error) {
-	if len(data) > capture.MaxFileBytes {
-		return c.notAnImage("photo.not_an_image.too_large", fmt.Sprintf("file of %d bytes exceeds %d", len(data), capture.MaxFileBytes)), nil
-	}
 	// DecodeImage turns an EXIF-oriented phone photo upright and refuses truncated JPEGs.
 	img, info, err := capture.DecodeImage(data)
 	defer img.Close()
