@@ -46,10 +46,20 @@ func runStaff(ctx context.Context, env *cliEnv, args []string) int {
 	fs, common := newFlagSet(env, "staff", staffUsage)
 	id := fs.String("id", "", "add: the staff ID (1-32 letters, digits, '.', '_', '-')")
 	name := fs.String("name", "", "add: the name shown at the counter while signed in")
-	if !parseFlags(env, fs, args) {
+	// The staff ID may come before or after the flags (idbooth staff disable S0042 --db ...).
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return exitUsage
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		rest, args = append(rest, fs.Arg(0)), fs.Args()[1:]
+	}
+	if !parseFlags(env, fs, nil) {
 		return exitUsage
 	}
-	rest := fs.Args()
 	switch {
 	case sub == "add" && len(rest) == 0 && *id != "" && *name != "":
 	case (sub == "disable" || sub == "enable" || sub == "pin") && len(rest) == 1 && *id == "" && *name == "":

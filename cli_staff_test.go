@@ -68,7 +68,7 @@ func TestStaffCommand(t *testing.T) {
 			t.Errorf("%v: exit %d, want %d (%s)", tc.args, code, tc.want, errOut.String())
 		}
 	}
-	if code, _, errOut := staffCmd("", "disable", "S0042"); code != exitOK {
+	if code, _, errOut := idboothBinary(t, "", "staff", "disable", "S0042", "--db", e.db, "--key", e.key); code != exitOK {
 		t.Fatalf("disable: %d %s", code, errOut)
 	}
 	code, out, _ := staffCmd("", "list")
