@@ -235,3 +235,30 @@ func BenchmarkSignIn(b *testing.B) {
 		}
 	}
 }
+
+// Wrong PINs tried at once from several goroutines are all counted: the ID ends locked, and the
+// audit log has one refusal for each try and stays a sound chain.
+func TestConcurrentWrongPINs(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{t: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
+	s, d := open(t, filepath.Join(t.TempDir(), "queue.db"), c)
+	if err := d.Add(ctx, "S1", "A", "538204"); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < staff.MaxTries; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d.SignIn(ctx, "S1", "111000")
+		}()
+	}
+	wg.Wait()
+	if _, err := d.SignIn(ctx, "S1", "538204"); !errors.Is(err, staff.ErrLocked) {
+		t.Fatalf("after %d wrong PINs at once: %v, want locked", staff.MaxTries, err)
+	}
+	res, err := s.VerifyAudit(ctx)
+	if err != nil || !res.OK || res.Entries != int64(1+staff.MaxTries+1) {
+		t.Fatalf("audit: %+v %v", res, err)
+	}
+}
