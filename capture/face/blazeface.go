@@ -28,6 +28,7 @@ type blazeFace struct {
 	net     gocv.Net
 	blob    gocv.Mat // [1,128,128,3] float32, reused
 	small   gocv.Mat // the window resized, reused
+	mid     gocv.Mat // the first step of that resizing (Shrink), reused
 	anchors [numAnchors]Point
 }
 
@@ -44,6 +45,7 @@ func newBlazeFace() (*blazeFace, error) {
 		net:   net,
 		blob:  gocv.NewMatWithSizes([]int{1, inputSize, inputSize, 3}, gocv.MatTypeCV32F),
 		small: gocv.NewMat(),
+		mid:   gocv.NewMat(),
 	}
 	b.anchors = anchors()
 	return b, nil
@@ -53,6 +55,7 @@ func (b *blazeFace) Close() {
 	b.net.Close()
 	b.blob.Close()
 	b.small.Close()
+	b.mid.Close()
 }
 
 // anchors are the SSD anchor centres of the front model, in the order of its outputs:
@@ -89,17 +92,22 @@ func (b *blazeFace) detect(img gocv.Mat, sq image.Rectangle, minScore float64) (
 		return nil, nil
 	}
 	scale := float64(inputSize) / float64(side)
+	if scale < 1 {
+		// Shrink reduces by a whole factor first: trim the visible part to its multiples (the
+		// input loses at most a pixel at its far edges).
+		inter = TrimTo(inter, ShrinkFactor(inter.Size(), image.Pt(int(float64(inter.Dx())*scale+0.5), int(float64(inter.Dy())*scale+0.5))))
+	}
 	// Where the visible part of the window lands in the 128×128 input.
 	dx := int(math.Round(float64(inter.Min.X-sq.Min.X) * scale))
 	dy := int(math.Round(float64(inter.Min.Y-sq.Min.Y) * scale))
 	dw := max(1, min(inputSize-dx, int(math.Round(float64(inter.Dx())*scale))))
 	dh := max(1, min(inputSize-dy, int(math.Round(float64(inter.Dy())*scale))))
 	roi := img.Region(inter)
-	interp := gocv.InterpolationArea
 	if scale > 1 {
-		interp = gocv.InterpolationLinear
+		gocv.Resize(roi, &b.small, image.Pt(dw, dh), 0, 0, gocv.InterpolationLinear)
+	} else {
+		Shrink(roi, &b.small, &b.mid, image.Pt(dw, dh), gocv.InterpolationArea)
 	}
-	gocv.Resize(roi, &b.small, image.Pt(dw, dh), 0, 0, interp)
 	roi.Close()
 	if err := b.fillBlob(dx, dy, dw, dh); err != nil {
 		return nil, err

@@ -50,8 +50,9 @@ func (o Options) withDefaults() Options {
 type Detector struct {
 	opts Options
 	bf   *blazeFace
-	// search holds the downscaled frame between calls, to reuse its buffer.
-	search gocv.Mat
+	// search holds the downscaled frame between calls, and half the first step of its
+	// downscaling (Shrink), to reuse their buffers.
+	search, half gocv.Mat
 	// Windows counts model runs, for benchmarks and tests.
 	Windows int
 }
@@ -62,7 +63,7 @@ func NewDetector(opts Options) (*Detector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Detector{opts: opts.withDefaults(), bf: bf, search: gocv.NewMat()}, nil
+	return &Detector{opts: opts.withDefaults(), bf: bf, search: gocv.NewMat(), half: gocv.NewMat()}, nil
 }
 
 // Close releases the network.
@@ -71,6 +72,7 @@ func (d *Detector) Close() error {
 		d.bf.Close()
 		d.bf = nil
 		d.search.Close()
+		d.half.Close()
 	}
 	return nil
 }
@@ -133,7 +135,8 @@ func (d *Detector) searchImage(img gocv.Mat) (gocv.Mat, float64) {
 	}
 	scale := float64(searchSide) / float64(short)
 	sz := image.Pt(max(1, int(math.Round(float64(img.Cols())*scale))), max(1, int(math.Round(float64(img.Rows())*scale))))
-	gocv.Resize(img, &d.search, sz, 0, 0, gocv.InterpolationArea)
+	// The last step, under 2×, is linear: every window is averaged down again.
+	Shrink(img, &d.search, &d.half, sz, gocv.InterpolationLinear)
 	return d.search, float64(sz.Y) / float64(img.Rows())
 }
 

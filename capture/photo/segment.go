@@ -10,8 +10,10 @@ import (
 )
 
 // segShrink is how much smaller than the view the person is segmented: GrabCut's cost grows
-// with the pixel count, and the silhouette needs no more detail than this.
-const segShrink = 3
+// with the pixel count, and the silhouette needs no more detail than this (a sixteenth of the
+// eye–mouth distance; the measures widen it by 0.05u anyway). At 3 GrabCut took a quarter of
+// the still check; 4 changes no verdict on the labelled photos.
+const segShrink = 4
 
 // OpenCV's GrabCut mask labels.
 const (
@@ -48,7 +50,7 @@ func (s *Session) segmentPerson(probable []bool) ([]bool, error) {
 		for x := 0; x < w; x++ {
 			fx := float64(x) + 0.5
 			i := y*w + x
-			vi := v.at(min(v.w-1, x*segShrink+1), min(v.h-1, y*segShrink+1))
+			vi := v.at(min(v.w-1, x*segShrink+segShrink/2), min(v.h-1, y*segShrink+segShrink/2))
 			dx := math.Abs(fx - cx)
 			switch {
 			case sq((fx-cx)/(0.6*u))+sq((fy-(ey+0.45*u))/(0.85*u)) <= 1:
@@ -90,7 +92,7 @@ func (s *Session) segmentPerson(probable []bool) ([]bool, error) {
 	}
 	for y := 0; y < h && nb > 0; y++ {
 		for x := 0; x < w; x++ {
-			if !v.valid[v.at(min(v.w-1, x*segShrink+1), min(v.h-1, y*segShrink+1))] {
+			if !v.valid[v.at(min(v.w-1, x*segShrink+segShrink/2), min(v.h-1, y*segShrink+segShrink/2))] {
 				i := y*w + x
 				for k := range sum {
 					px[3*i+k] = uint8(sum[k]/float64(nb) + 0.5)
