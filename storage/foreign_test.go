@@ -8,6 +8,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -163,5 +164,29 @@ func TestNewQueueIsMarked(t *testing.T) {
 	db.Close()
 	if got := names(dirState(t, dir)); !slices.Equal(got, []string{"queue.db", "queue.key"}) {
 		t.Fatalf("files beside the new queue: %v", got)
+	}
+}
+
+// TestOpenRefusesAnOrphanWAL: the queue's file gone, its WAL left: no new queue is made beside
+// it (it would read the old pages as its own), and the WAL stays for whoever restores.
+func TestOpenRefusesAnOrphanWAL(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "queue.db")
+	s := openStore(t, dir, nil)
+	fillQueue(t, s, 3)
+	wal, err := os.ReadFile(path + "-wal")
+	if err != nil || len(wal) == 0 {
+		t.Fatalf("no WAL while the store is open: %v", err)
+	}
+	s.Close()
+	os.Remove(path)
+	os.WriteFile(path+"-wal", wal, 0o600)
+	before := dirState(t, dir)
+	_, err = storage.Open(context.Background(), storage.Config{Path: path, KeyFile: filepath.Join(dir, "queue.key")})
+	if !errors.Is(err, storage.ErrCorrupt) || !strings.Contains(err.Error(), "write-ahead log") {
+		t.Fatalf("orphan WAL: %v", err)
+	}
+	if after := dirState(t, dir); !reflect.DeepEqual(after, before) {
+		t.Fatalf("the directory changed: %v, then %v", names(before), names(after))
 	}
 }

@@ -44,6 +44,12 @@ var sqliteMagic = []byte("SQLite format 3\x00")
 func recognise(ctx context.Context, path string, busy int64) (fileState, error) {
 	fi, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
+		// A WAL without its database is what is left of a queue (its file moved or deleted):
+		// a new queue beside it would take its pages for its own.
+		if wal, err := os.Stat(path + "-wal"); err == nil && wal.Size() > 0 {
+			return fileState{}, fmt.Errorf("storage: open %s: %w: the file is missing but its write-ahead log %s-wal is there; restore the queue, or remove %s-wal to start a new, empty queue",
+				path, ErrCorrupt, path, path)
+		}
 		return fileState{missing: true}, nil
 	}
 	if err != nil {
