@@ -18,10 +18,11 @@ type confirmScreen struct {
 	heading, consent, staffPhoto  *widget.Label
 	rows                          *widget.Form
 	formID, birth, ecert, braille *widget.Label
+	identity, clerk               *widget.Label // counter mode
 	photo                         *canvas.Image
 	shownJPEG                     []byte
 	box                           fyne.CanvasObject
-	labels                        [4]*widget.Label
+	labels                        [6]*widget.Label
 }
 
 func newConfirmScreen(*kiosk) *confirmScreen {
@@ -30,7 +31,7 @@ func newConfirmScreen(*kiosk) *confirmScreen {
 	s.photo.FillMode = canvas.ImageFillContain
 	s.photo.SetMinSize(fyne.NewSize(210, 270))
 	grid := container.NewGridWithColumns(2)
-	vals := []**widget.Label{&s.formID, &s.birth, &s.ecert, &s.braille}
+	vals := []**widget.Label{&s.formID, &s.birth, &s.ecert, &s.braille, &s.identity, &s.clerk}
 	for i := range s.labels {
 		s.labels[i] = newText(sizeBody, fyne.TextAlignLeading)
 		*vals[i] = newText(sizeBody, fyne.TextAlignLeading)
@@ -66,7 +67,10 @@ func (s *confirmScreen) render(k *kiosk) {
 	setText(s.ecert, yesNo(m, ses.Options.ECertificate), 0)
 	setText(s.braille, yesNo(m, ses.Options.Braille), 0)
 	setText(s.consent, m.T("ui.confirm.consent"), 0)
-	if ses.Check.Overridden() {
+	s.renderCounter(k)
+	if k.counter() && ses.Check.Overridden() {
+		setText(s.staffPhoto, m.T("counter.confirm.override")+"\n"+m.T("counter.override."+ses.Check.OverrideReason), 0)
+	} else if ses.Check.Overridden() {
 		setText(s.staffPhoto, m.T("ui.confirm.photo_staff"), 0)
 	} else {
 		setText(s.staffPhoto, "", 0)
@@ -131,7 +135,13 @@ func newDoneScreen(k *kiosk) *doneScreen {
 		*l = newText(sizeBody, fyne.TextAlignLeading)
 	}
 	s.heading, s.receipt = newText(sizeHeading, fyne.TextAlignLeading), newText(sizeLarge, fyne.TextAlignLeading)
-	s.sheet = newTapButton("", false, func() { k.send(flow.PrintPhotoSheet{}) })
+	s.sheet = newTapButton("", false, func() {
+		if k.counter() {
+			k.send(flow.Reprint{}) // the counter's button reprints the slip
+		} else {
+			k.send(flow.PrintPhotoSheet{})
+		}
+	})
 	s.box = container.NewVScroll(container.NewVBox(s.heading, s.receiptLabel, s.receipt, s.slip, gap(),
 		s.saved, s.card, s.status, gap(), s.sheet))
 	return s
@@ -160,6 +170,10 @@ func (s *doneScreen) render(k *kiosk) {
 	setText(s.saved, m.T("ui.done.saved"), 0)
 	setText(s.card, m.T("ui.done.card"), 0)
 	setText(s.status, m.T("ui.done.status"), 0)
+	if k.counter() {
+		s.renderCounter(k)
+		return
+	}
 	switch {
 	case f.PhotoSheetOffered():
 		s.sheet.set(m.T("ui.done.photo_sheet"), true)
@@ -173,3 +187,46 @@ func (s *doneScreen) render(k *kiosk) {
 }
 
 func (s *doneScreen) wipe() { setText(s.receipt, "", 0) }
+
+// renderCounter shows the counter's rows: whether identity was verified (the card mailed) and
+// the clerk; the kiosk hides them.
+func (s *confirmScreen) renderCounter(k *kiosk) {
+	rows := []*widget.Label{s.labels[4], s.identity, s.labels[5], s.clerk}
+	if !k.counter() || k.flow.Clerk() == nil {
+		for _, l := range rows {
+			l.Hide()
+		}
+		return
+	}
+	m := k.msgs
+	setText(s.labels[4], m.T("counter.confirm.identity"), 0)
+	setText(s.labels[5], m.T("counter.confirm.clerk"), 0)
+	if v, err := k.flow.Verification(); err == nil && v.Verdict.OK {
+		setText(s.identity, "✓ "+m.T("counter.confirm.mailed"), widget.SuccessImportance)
+	} else {
+		setText(s.identity, m.T("counter.confirm.collect"), 0)
+	}
+	setText(s.clerk, k.flow.Clerk().Name, 0)
+	for _, l := range rows {
+		l.Show()
+	}
+}
+
+// renderCounter: at the counter the done screen says how the card reaches the applicant and
+// offers a reprint of the slip (P).
+func (s *doneScreen) renderCounter(k *kiosk) {
+	m, ses := k.msgs, k.flow.Session()
+	if r := ses.Result; r != nil && r.Application != nil && r.Application.CardMailed {
+		setText(s.card, m.T("counter.done.mailed"), 0)
+	} else {
+		setText(s.card, m.T("counter.done.collect"), 0)
+	}
+	setText(s.saved, "", 0)
+	setText(s.status, "", 0)
+	if ses.Reprints > 0 {
+		s.sheet.set(m.T("counter.done.reprint")+"  ·  "+m.T("counter.done.reprinted", ses.Reprints), k.opt.Printer != nil)
+	} else {
+		s.sheet.set(m.T("counter.done.reprint"), k.opt.Printer != nil && ses.Result != nil)
+	}
+	s.sheet.Show()
+}

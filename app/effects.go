@@ -56,15 +56,24 @@ func (e *effects) CheckPhoto(req int) {
 
 // Submit queues the application and prints its slip (booth.Submitter: the same path as
 // `idbooth submit`).
-func (e *effects) Submit(req int, a *booth.Application) {
+func (e *effects) Submit(req int, a *booth.Application) { e.submitTo(req, a, e.k.opt.Store) }
+
+// submitter is the booth's Submitter over q, with the kiosk's printer and sync.
+func (e *effects) submitter(q booth.Queue) *booth.Submitter {
 	k := e.k
-	s := &booth.Submitter{Queue: k.opt.Store, Now: k.now}
+	s := &booth.Submitter{Queue: q, Now: k.now}
 	if k.opt.Printer != nil {
 		s.Printer = k.opt.Printer
 	}
 	if w := k.syncWorker(); w != nil {
 		s.Wake = w.Trigger
 	}
+	return s
+}
+
+func (e *effects) submitTo(req int, a *booth.Application, q booth.Queue) {
+	k := e.k
+	s := e.submitter(q)
 	e.goWork(func() {
 		done, err := s.Submit(context.Background(), a)
 		ev := flow.Submitted{Req: req, Result: done, Err: err}

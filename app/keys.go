@@ -16,6 +16,9 @@ func (k *kiosk) typedRune(r rune) {
 	if r >= '０' && r <= '９' {
 		r = r - '０' + '0'
 	}
+	if k.counter() && k.counterRune(r) {
+		return
+	}
 	switch k.flow.State() {
 	case flow.Scan:
 		k.keyboard.Rune(r)
@@ -60,7 +63,19 @@ func (k *kiosk) typedKey(e *fyne.KeyEvent) {
 		default:
 			k.send(flow.Back{})
 		}
+	case fyne.KeyTab:
+		if st == flow.SignIn {
+			k.send(flow.SetField{Field: 1 - k.flow.SignInField()})
+			return
+		}
+		k.send(flow.Activity{})
 	case fyne.KeyBackspace:
+		if id, ok := k.screens[st].(*identityScreen); ok && id.digits != "" {
+			id.digits = ""
+			k.send(flow.Activity{})
+			k.refreshScreen()
+			return
+		}
 		if st == flow.Scan {
 			k.keyboard.Backspace()
 			k.send(flow.Activity{})

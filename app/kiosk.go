@@ -98,6 +98,8 @@ type Options struct {
 	// Alive, when set, is called from the UI goroutine several times a second while both it and
 	// the camera loop are turning (systemd's watchdog restarts a kiosk that stops calling it).
 	Alive func()
+	// Counter, when set, runs the kiosk at a municipal counter (counter mode).
+	Counter *Counter
 	Log   *slog.Logger
 }
 
@@ -216,13 +218,16 @@ func newKiosk(a fyne.App, opt Options) (*kiosk, error) {
 	k.msgs = assets.Messages(s.Lang)
 	k.look = look{contrast: s.HighContrast, large: s.LargeType}
 	k.applyTheme()
-	k.win = a.NewWindow(k.msgs.T("ui.title"))
+	k.win = a.NewWindow(k.msgs.T(k.titleKey()))
 	k.win.SetPadded(false)
 	k.build()
 	k.win.Canvas().SetOnTypedRune(k.typedRune)
 	k.win.Canvas().SetOnTypedKey(k.typedKey)
 	k.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierControl | fyne.KeyModifierAlt},
 		func(fyne.Shortcut) { k.send(flow.OperatorRequest{}) })
+	// Ctrl+L signs the clerk out (counter mode).
+	k.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierControl},
+		func(fyne.Shortcut) { k.send(flow.SignOut{}) })
 	k.refresh()
 	return k, nil
 }
@@ -230,8 +235,12 @@ func newKiosk(a fyne.App, opt Options) (*kiosk, error) {
 // flowConfig is the flow's configuration from the booth's settings.
 func (k *kiosk) flowConfig() flow.Config {
 	s := k.opt.Settings
-	return flow.Config{Now: k.now, Lang: s.Lang, Languages: s.Languages, BoothID: s.BoothID, BoothName: s.BoothName,
+	cfg := flow.Config{Now: k.now, Lang: s.Lang, Languages: s.Languages, BoothID: s.BoothID, BoothName: s.BoothName,
 		PhotoSheet: s.PhotoSheet && k.opt.Printer != nil, IdleAfter: s.IdleTimeout, Log: k.log}
+	if c := k.opt.Counter; c != nil {
+		cfg.Counter, cfg.Staff, cfg.PhotoSheet = true, c.Staff, false
+	}
+	return cfg
 }
 
 // start runs the camera, the clock and the sync worker.
@@ -386,7 +395,12 @@ func (k *kiosk) applyTheme() {
 	if k.look.contrast {
 		pal = &contrastPalette
 	}
-	k.app.Settings().SetTheme(newKioskTheme(k.lang, k.scale, pal, k.look.large))
+	font := k.lang
+	if k.counter() {
+		// The clerk's screens show the documents' Japanese names in every language.
+		font = assets.DefaultLanguage
+	}
+	k.app.Settings().SetTheme(newKioskTheme(font, k.scale, pal, k.look.large))
 	if k.chrome != nil {
 		k.fitHeader()
 	}
@@ -425,6 +439,12 @@ func (k *kiosk) build() {
 	k.screens[flow.Done] = newDoneScreen(k)
 	k.screens[flow.AskStaff] = newAskStaffScreen(k)
 	k.screens[flow.Operator] = newOperatorScreen(k)
+	if k.counter() {
+		k.screens[flow.SignIn] = newSignInScreen(k)
+		k.screens[flow.Identity] = newIdentityScreen(k)
+		k.screens[flow.Instructions] = newSourceScreen(k)
+		k.screens[flow.StaffReason] = newReasonScreen(k)
+	}
 	k.idle = newIdleOverlay(k)
 	k.shown = -1
 	k.root = container.NewStack()
@@ -476,8 +496,14 @@ type chrome struct {
 func newChrome(k *kiosk) *chrome {
 	c := &chrome{}
 	c.title = canvas.NewText("", pal.text)
-	c.steps = newStepBar(flow.Steps)
-	c.lang = newTapButton("", false, k.toAttractLanguages)
+	c.steps = newStepBar(flow.Steps + 1) // the counter's identity step
+	c.lang = newTapButton("", false, func() {
+		if k.counter() {
+			k.send(flow.SignOut{})
+		} else {
+			k.toAttractLanguages()
+		}
+	})
 	c.back = newTapButton("", false, func() { k.send(flow.Back{}) })
 	c.primary = newTapButton("", true, func() { k.send(flow.Next{}) })
 	c.primary.MinWidth = 420
@@ -529,13 +555,17 @@ func (c *chrome) frame(body fyne.CanvasObject) fyne.CanvasObject {
 // render sets the shared parts for state.
 func (c *chrome) render(k *kiosk, state flow.State) {
 	m := k.msgs
-	c.title.Text, c.title.TextSize, c.title.Color = m.T("ui.title"), k.size(sizeBody), pal.text
+	c.title.Text, c.title.TextSize, c.title.Color = m.T(k.titleKey()), k.size(sizeBody), pal.text
 	c.title.Refresh()
-	step := state.Step()
+	step := k.flow.Step()
 	if step > 0 {
 		var names []string
-		for i := 1; i <= flow.Steps; i++ {
-			names = append(names, m.T("ui.step."+string(rune('0'+i))))
+		for _, st := range k.flow.StepStates() {
+			if st == flow.Identity {
+				names = append(names, m.T("counter.step.identity"))
+			} else {
+				names = append(names, m.T("ui.step."+string(rune('0'+st.Step()))))
+			}
 		}
 		c.steps.set(names, step)
 		c.steps.content.Show()
@@ -544,11 +574,16 @@ func (c *chrome) render(k *kiosk, state flow.State) {
 		c.steps.content.Hide()
 	}
 	resident := step > 0 || state == flow.Attract
-	c.access.render(k, resident || state == flow.Done || state == flow.AskStaff)
+	c.access.render(k, !k.counter() && (resident || state == flow.Done || state == flow.AskStaff))
 	c.lang.set(m.T("ui.language"), true)
-	if resident && state != flow.Attract && len(k.opt.Settings.Languages) > 1 {
+	switch {
+	case k.counter() && k.flow.Clerk() != nil:
+		// The clerk's name and the way out, where residents find the language.
+		c.lang.set(m.T("counter.clerk", k.flow.Clerk().Name)+"  ·  "+m.T("counter.signout"), true)
 		c.lang.Show()
-	} else {
+	case !k.counter() && resident && state != flow.Attract && len(k.opt.Settings.Languages) > 1:
+		c.lang.Show()
+	default:
 		c.lang.Hide()
 	}
 	back, primary, enabled := k.actions(state)
@@ -574,6 +609,11 @@ func (c *chrome) render(k *kiosk, state flow.State) {
 func (k *kiosk) actions(state flow.State) (back, primary string, enabled bool) {
 	f := k.flow
 	s := f.Session()
+	if k.counter() {
+		if b, p, e, ok := k.counterActions(state); ok {
+			return b, p, e
+		}
+	}
 	switch state {
 	case flow.Attract:
 		return "", "ui.attract.start", true
@@ -606,6 +646,14 @@ func (k *kiosk) actions(state flow.State) (back, primary string, enabled bool) {
 		return "", "", false
 	}
 	return "", "", false
+}
+
+// titleKey is the window's title: the booth's, or the counter's.
+func (k *kiosk) titleKey() string {
+	if k.counter() {
+		return "counter.title"
+	}
+	return "ui.title"
 }
 
 func (k *kiosk) size(n fyne.ThemeSizeName) float32 { return k.app.Settings().Theme().Size(n) }

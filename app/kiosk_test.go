@@ -53,6 +53,11 @@ type rig struct {
 // acceptedFace is the first accept-labelled photo of ../shared/testdata/faces that the checker
 // accepts (the labels are the photo engineers' concern, the kiosk's flow is this test's).
 func acceptedFace(t *testing.T) string {
+	return labelledFace(t, "accept", func(r *photo.Result) bool { return r.OK })
+}
+
+// labelledFace is the first photo labelled verdict whose check result pleases want.
+func labelledFace(t *testing.T, verdict string, want func(*photo.Result) bool) string {
 	dir := testsupport.SharedTestdata(t, "faces")
 	data, err := os.ReadFile(filepath.Join(dir, "labels.tsv"))
 	if err != nil {
@@ -65,18 +70,19 @@ func acceptedFace(t *testing.T) string {
 	defer c.Close()
 	for _, line := range strings.Split(string(data), "\n")[1:] {
 		f := strings.Split(line, "\t")
-		if len(f) < 2 || f[1] != "accept" {
+		if len(f) < 2 || f[1] != verdict {
 			continue
 		}
-		if res, err := c.CheckFile(filepath.Join(dir, f[0])); err == nil && res.OK {
+		if res, err := c.CheckFile(filepath.Join(dir, f[0])); err == nil && want(res) {
 			return filepath.Join(dir, f[0])
 		}
 	}
-	t.Fatal("the checker accepts none of the accept-labelled photos")
+	t.Fatalf("the checker finds none of the %s-labelled photos as wanted", verdict)
 	return ""
 }
 
-func newRig(t *testing.T) *rig {
+// newRig makes the rig; each option may change what the kiosk runs with (counter mode).
+func newRig(t *testing.T, opts ...func(*rig, *Options)) *rig {
 	t.Helper()
 	a := test.NewApp()
 	t.Cleanup(a.Quit)
@@ -95,11 +101,15 @@ func newRig(t *testing.T) *rig {
 	h, _ := pin.Hash(operatorPIN)
 	lock, _ := pin.NewLock(h, r.clock.Now)
 	r.sounds = &soundRecorder{}
-	k, err := newKiosk(a, Options{
+	opt := Options{
 		Source: cam, Store: r.store, Printer: &slip.Booth{Dir: r.slips}, PIN: lock, Now: r.clock.Now, Player: r.sounds,
 		Settings: Settings{BoothID: "test-booth", BoothName: "Test", IdleTimeout: 60 * time.Second, PhotoSheet: true, Volume: 3},
 		Windowed: true,
-	})
+	}
+	for _, o := range opts {
+		o(r, &opt)
+	}
+	k, err := newKiosk(a, opt)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"image"
 	_ "image/jpeg" // the checked crop
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/idbooth/idbooth/app/flow"
 	"github.com/idbooth/idbooth/assets"
+	"github.com/idbooth/idbooth/booth"
 )
 
 // reviewScreen shows the 35:45 crop large, beside whether it can be used and, if not, what is
@@ -70,12 +72,16 @@ func (s *reviewScreen) render(k *kiosk) {
 	}
 	setText(s.verdict, "✗ "+m.T("ui.review.bad"), widget.DangerImportance)
 	setText(s.problems, problemText(m, p.Problems), 0)
-	if left := f.TriesLeft(); left > 0 {
+	if left := f.TriesLeft(); left > 0 && !f.Counter() {
 		setText(s.tries, m.T("ui.review.tries_left", left), 0)
 	} else {
 		setText(s.tries, "", 0)
 	}
-	if f.StaffHelp() {
+	if f.Counter() {
+		// The clerk decides at once; a file that is no image cannot be accepted.
+		s.callStaff.set(m.T("counter.review.override"), !slices.Contains(p.Codes(), booth.NotAnImage))
+		s.callStaff.Show()
+	} else if f.StaffHelp() {
 		setText(s.staffNote, m.T("ui.review.staff"), 0)
 		s.callStaff.set(m.T("ui.review.call_staff"), true)
 		s.callStaff.Show()

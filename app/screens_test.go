@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"image"
 	"image/png"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/idbooth/idbooth/app/flow"
 	"github.com/idbooth/idbooth/assets"
 	"github.com/idbooth/idbooth/booth"
+	"github.com/idbooth/idbooth/booth/identity"
 )
 
 // Every screen draws in every offered language at 1280×800 (landscape) and 800×1280 (portrait):
@@ -51,22 +53,7 @@ func TestEveryScreenInEveryLanguage(t *testing.T) {
 		}
 		shot := func(name string) {
 			t.Helper()
-			img := k.win.Canvas().Capture()
-			if colours(img) < 8 {
-				t.Errorf("%s %s: the screen is blank", lang, name)
-			}
-			// Everything fits: the frame is no larger than the window.
-			if min := k.root.Objects[0].MinSize(); min.Height > v.size.Height+1 || min.Width > v.size.Width+1 {
-				t.Errorf("%s %s: the screen needs %v, the window is %v", lang, name, min, v.size)
-			}
-			if out != "" {
-				f, err := os.Create(filepath.Join(out, lang+"-"+name+".png"))
-				if err != nil {
-					t.Fatal(err)
-				}
-				png.Encode(f, img)
-				f.Close()
-			}
+			checkScreen(t, k, v.size, out, lang+"-"+name)
 		}
 		k.send(flow.SetLang{Lang: v.lang})
 		shot("01-attract")
@@ -104,6 +91,93 @@ func TestEveryScreenInEveryLanguage(t *testing.T) {
 		r.wait(20 * time.Second)
 		k.send(flow.Failure{Err: os.ErrClosed})
 		shot("12-ask-staff")
+	}
+}
+
+// Every counter screen draws in the clerk's languages (Japanese and English) at the counter's
+// screen sizes, landscape and portrait, and fits the window.
+func TestEveryCounterScreen(t *testing.T) {
+	out := os.Getenv("IDBOOTH_SCREENSHOTS")
+	for _, v := range []struct {
+		lang string
+		size fyne.Size
+	}{{"ja", fyne.NewSize(1280, 800)}, {"en", fyne.NewSize(1280, 800)}, {"ja", fyne.NewSize(1920, 1080)},
+		{"en", fyne.NewSize(1920, 1080)}, {"ja", fyne.NewSize(800, 1280)}} {
+		r := newCounterRig(t, v.lang)
+		k := r.k
+		k.win.Resize(v.size)
+		k.setScale(v.size)
+		name := fmt.Sprintf("counter-%s-%dx%d", v.lang, int(v.size.Width), int(v.size.Height))
+		shot := func(screen string) {
+			t.Helper()
+			checkScreen(t, k, v.size, out, name+"-"+screen)
+		}
+		r.keys(clerkID)
+		r.key(fyne.KeyReturn)
+		r.keys("99")
+		shot("01-sign-in")
+		r.keys("9999")
+		r.key(fyne.KeyReturn)
+		shot("02-sign-in-refused")
+		r.keys(clerkPIN)
+		r.key(fyne.KeyReturn)
+		r.keys(string(formFrameID))
+		r.key(fyne.KeyReturn)
+		shot("03-scan")
+		r.key(fyne.KeyReturn)
+		r.keys("20120303")
+		r.key(fyne.KeyReturn)
+		shot("04-identity-child-alone")
+		r.keys("05w") // a residence card; with the representative
+		r.keys("r02")  // whose driver's licence
+		shot("05-identity-representative")
+		r.keys("r")
+		r.key(fyne.KeyBackspace)
+		k.send(flow.SetAttendance{Attendance: identity.InPerson})
+		k.send(flow.Back{})
+		for range 8 {
+			r.key(fyne.KeyBackspace)
+		}
+		r.keys("19850615")
+		r.key(fyne.KeyReturn)
+		shot("06-identity-verified")
+		r.key(fyne.KeyReturn)
+		r.key(fyne.KeyReturn)
+		shot("07-photo-source")
+		r.keys("f")
+		shot("08-review-imported")
+		r.keys("o")
+		shot("09-override-reason")
+		r.keys("1")
+		shot("10-confirm")
+		r.key(fyne.KeyReturn)
+		shot("11-done")
+		r.keys("p")
+		shot("12-done-reprinted")
+		r.key(fyne.KeyReturn)
+		r.wait(61 * time.Second)
+		shot("13-idle")
+	}
+}
+
+// checkScreen checks the screen shown: not blank, and everything fits (the frame is no larger
+// than the window); with out set, its picture is written there as name.png.
+func checkScreen(t *testing.T, k *kiosk, size fyne.Size, out, name string) {
+	t.Helper()
+	img := k.win.Canvas().Capture()
+	if colours(img) < 8 {
+		t.Errorf("%s: the screen is blank", name)
+	}
+	if min := k.root.Objects[0].MinSize(); min.Height > size.Height+1 || min.Width > size.Width+1 {
+		t.Errorf("%s: the screen needs %v, the window is %v", name, min, size)
+	}
+	if out != "" {
+		f, err := os.Create(filepath.Join(out, name+".png"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		png.Encode(f, img)
+		f.Close()
 	}
 }
 

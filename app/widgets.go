@@ -25,6 +25,9 @@ type tapButton struct {
 	OnTapped func()
 	// MinWidth is the least width at a 1080p screen (scaled like the text).
 	MinWidth float32
+	// Fit asks for no more than MinWidth: the label shrinks to the width the layout gives (a
+	// long list of choices in a column).
+	Fit bool
 	// Icon, when set, is drawn before the label (alone when there is no text).
 	Icon fyne.Resource
 	// Picture, when set, draws the label as a picture instead of text: a language's name in its
@@ -119,6 +122,9 @@ func (r *tapButtonRenderer) MinSize() fyne.Size {
 		w += r.size * 1.5
 	}
 	r.label.TextSize = ts
+	if r.b.Fit {
+		return fyne.NewSize(r.b.MinWidth*scale, h)
+	}
 	return fyne.NewSize(max(r.b.MinWidth*scale, min(w, 900*scale)), h)
 }
 
@@ -254,6 +260,12 @@ var circled = []string{"①", "②", "③", "④", "⑤", "⑥"}
 // set shows the steps' names and marks current (1-based; 0: none).
 func (s *stepBar) set(names []string, current int) {
 	for i, t := range s.labels {
+		// The kiosk has five steps, the counter six: the pills beyond the names are hidden.
+		if i >= len(names) {
+			s.content.Objects[i].Hide()
+			continue
+		}
+		s.content.Objects[i].Show()
 		t.Text = circled[i] + " " + names[i]
 		t.TextSize = theme.Size(sizeSmall)
 		s.pills[i].CornerRadius = theme.Size(sizeSmall)

@@ -24,9 +24,16 @@ type Clerk struct {
 type Staff interface {
 	// SignIn checks a staff ID and PIN: a slow hash, with a lockout after wrong tries.
 	SignIn(id, pin string) (Clerk, error)
-	// SignOut records that c signed out; why is "requested", "idle" or "closed".
+	// SignOut records that c signed out, and why (SignOutManual, SignOutIdle, SignOutClosed).
 	SignOut(c Clerk, why string)
 }
+
+// Why a clerk signed out (the audit log's words).
+const (
+	SignOutManual = "manual" // the clerk signed out, or staff opened operator mode
+	SignOutIdle   = "idle"   // the counter was left alone
+	SignOutClosed = "closed" // the program is closing
+)
 
 // PhotoSource is where a counter photo is imported from: the flatbed scanner, or a file.
 type PhotoSource struct {
@@ -133,9 +140,9 @@ func (f *Flow) NeedsRepresentative() bool {
 	return f.session.AdultWard || (err == nil && birth.AgeOn(booth.Today(f.cfg.Now())) < identity.RepresentativeUnder)
 }
 
-// Ticked reports whether the clerk ticked doc for person p.
-func (f *Flow) Ticked(p Person, doc string) bool {
-	return slices.ContainsFunc(f.session.Docs[p], func(s identity.Seen) bool { return s.Doc == doc })
+// Ticked reports whether the clerk ticked the document seen for person p.
+func (f *Flow) Ticked(p Person, seen identity.Seen) bool {
+	return slices.Contains(f.session.Docs[p], seen)
 }
 
 // Editing is whose documents the identity screen ticks now.
@@ -175,7 +182,9 @@ func (f *Flow) signIn(ev Event) {
 			}
 			return
 		}
-		f.checkSignIn()
+		if len(f.pin) > 0 { // an empty PIN is not a try against the lockout
+			f.checkSignIn()
+		}
 	case Back:
 		f.clearSignIn(f.signField == 0)
 		f.inputErr = nil
@@ -207,7 +216,7 @@ func (f *Flow) checkSignIn() {
 	f.enter(Scan)
 }
 
-// signOut signs the clerk out (why: "requested", "idle", "closed") and wipes the session.
+// signOut signs the clerk out (the caller then wipes the session).
 func (f *Flow) signOut(why string) {
 	if f.clerk == nil {
 		return
@@ -233,10 +242,16 @@ func (f *Flow) identityStep(ev Event) {
 		if p != Representative {
 			p = Applicant
 		}
-		if i := slices.IndexFunc(s.Docs[p], func(x identity.Seen) bool { return x.Doc == d.ID }); i >= 0 {
+		seen := identity.Seen{Doc: d.ID, IssuedOn: ev.IssuedOn}
+		// A document is seen once: ticking it again unticks it, ticking it with another issue
+		// date (the certificate of driving history before or from 2012-04-01) replaces it.
+		switch i := slices.IndexFunc(s.Docs[p], func(x identity.Seen) bool { return x.Doc == d.ID }); {
+		case i < 0:
+			s.Docs[p] = append(s.Docs[p], seen)
+		case s.Docs[p][i] == seen:
 			s.Docs[p] = slices.Delete(s.Docs[p], i, i+1)
-		} else {
-			s.Docs[p] = append(s.Docs[p], identity.Seen{Doc: d.ID, IssuedOn: ev.IssuedOn})
+		default:
+			s.Docs[p][i] = seen
 		}
 		f.changed()
 	case SetAttendance:

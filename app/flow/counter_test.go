@@ -44,7 +44,9 @@ func (e *counterEffects) ImportPhoto(req int, src flow.PhotoSource) {
 	e.checks = append(e.checks, req)
 	e.imports = append(e.imports, src)
 }
-func (e *counterEffects) Reprint(uuid string, c flow.Clerk) { e.reprints = append(e.reprints, uuid+":"+c.ID) }
+func (e *counterEffects) Reprint(uuid string, c flow.Clerk) {
+	e.reprints = append(e.reprints, uuid+":"+c.ID)
+}
 
 type counterHarness struct {
 	*harness
@@ -100,10 +102,21 @@ func TestCounterApplication(t *testing.T) {
 		t.Fatalf("nothing ticked, verdict %+v", v.Verdict)
 	}
 	h.send(flow.ToggleDoc{Doc: "health_insurance"}, flow.ToggleDoc{Doc: "drivers_licence"}, flow.ToggleDoc{Doc: "health_insurance"})
-	if v, _ := h.f.Verification(); !v.Verdict.OK || len(v.Case.Applicant) != 1 || !h.f.Ticked(flow.Applicant, "drivers_licence") {
+	if v, _ := h.f.Verification(); !v.Verdict.OK || len(v.Case.Applicant) != 1 || !h.f.Ticked(flow.Applicant, identity.Seen{Doc: "drivers_licence"}) {
 		t.Fatalf("a driver's licence: %+v", v)
 	}
 	h.send(flow.ToggleDoc{Doc: "library_card"}) // unknown: ignored
+	// The certificate of driving history: issued before 2012-04-01 it is a B, from then an A;
+	// choosing the other issue replaces it, choosing the same again unticks it.
+	before, from := identity.Seen{Doc: "driving_history_certificate"}, identity.Seen{Doc: "driving_history_certificate", IssuedOn: booth.Date{Year: 2012, Month: 4, Day: 1}}
+	h.send(flow.ToggleDoc{Doc: before.Doc}, flow.ToggleDoc{Doc: from.Doc, IssuedOn: from.IssuedOn})
+	if !h.f.Ticked(flow.Applicant, from) || h.f.Ticked(flow.Applicant, before) || len(h.f.Session().Docs[flow.Applicant]) != 2 {
+		t.Fatalf("driving history: %+v", h.f.Session().Docs)
+	}
+	h.send(flow.ToggleDoc{Doc: from.Doc, IssuedOn: from.IssuedOn})
+	if h.f.Ticked(flow.Applicant, from) || len(h.f.Session().Docs[flow.Applicant]) != 1 {
+		t.Fatalf("driving history untick: %+v", h.f.Session().Docs)
+	}
 	h.send(flow.Next{}).want(flow.Options)
 	if h.f.Step() != 4 {
 		t.Fatalf("options is step %d", h.f.Step())
@@ -164,6 +177,10 @@ func TestCounterSignIn(t *testing.T) {
 	if !errors.Is(h.f.InputErr(), errWrongPIN) || h.f.PINLength() != 0 || h.f.StaffID() != "K0042" {
 		t.Fatalf("wrong PIN: err %v, PIN %d, ID %q", h.f.InputErr(), h.f.PINLength(), h.f.StaffID())
 	}
+	h.send(flow.Next{}) // no PIN: not a try
+	if h.staff.tries != 1 {
+		t.Fatalf("%d tries", h.staff.tries)
+	}
 	h.send(flow.Char{R: '1'}, flow.Back{})
 	if h.f.PINLength() != 0 || h.f.SignInField() != 0 || h.f.StaffID() != "K0042" {
 		t.Fatal("Escape in the PIN field")
@@ -194,7 +211,7 @@ func TestCounterSignOut(t *testing.T) {
 	}
 	h.signIn().send(flow.SignOut{}).want(flow.SignIn)
 	h.signIn().send(flow.EndSession{}).want(flow.SignIn)
-	if len(h.staff.signOuts) != 3 || h.staff.signOuts[1] != "K0042:requested" || h.staff.signOuts[2] != "K0042:closed" {
+	if len(h.staff.signOuts) != 3 || h.staff.signOuts[1] != "K0042:manual" || h.staff.signOuts[2] != "K0042:closed" {
 		t.Fatalf("sign-outs %v", h.staff.signOuts)
 	}
 	// Back from an empty form screen is not a sign-out (Escape is pressed too easily).

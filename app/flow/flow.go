@@ -276,19 +276,19 @@ func (f *Flow) Send(ev Event) {
 		}
 		return
 	case EndSession:
-		f.signOut("closed")
+		f.signOut(SignOutClosed)
 		f.enter(Attract)
 		return
 	case SignOut:
 		if f.clerk != nil {
-			f.signOut("requested")
+			f.signOut(SignOutManual)
 			f.enter(Attract)
 		}
 		return
 	case OperatorRequest:
 		switch f.state {
 		case Attract, AskStaff, Done, SignIn:
-			f.signOut("requested")
+			f.signOut(SignOutManual)
 			f.enter(OperatorPIN)
 		}
 		return
@@ -560,7 +560,7 @@ func (f *Flow) tick(now time.Time) {
 		f.enter(Idle)
 	case f.state == Idle && in >= f.cfg.IdleGrace:
 		f.cfg.Log.Info("flow: session wiped after idle", "was", f.resume.String())
-		f.signOut("idle")
+		f.signOut(SignOutIdle)
 		f.enter(Attract)
 	case f.state == Idle:
 		f.changed() // the countdown on screen
@@ -588,7 +588,6 @@ func (f *Flow) tick(now time.Time) {
 // enter leaves the current state for s and runs s's enter action.
 func (f *Flow) enter(s State) {
 	from := f.state
-	f.cfg.Log.Info("flow", "from", from.String(), "to", s.String())
 	now := f.cfg.Now()
 	if s == Attract && f.cfg.Counter {
 		// The counter has no attract screen: the next application, or the sign-in.
@@ -598,6 +597,7 @@ func (f *Flow) enter(s State) {
 			s = SignIn
 		}
 	}
+	f.cfg.Log.Info("flow", "from", from.String(), "to", s.String())
 	f.state, f.since = s, now
 	f.inputErr = nil
 	if from == StaffPIN || from == OperatorPIN || from == SignIn {
