@@ -20,6 +20,7 @@ import (
 	"github.com/idbooth/idbooth/assets"
 	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/capture"
+	"github.com/idbooth/idbooth/capture/scanner"
 	"github.com/idbooth/idbooth/config"
 	"github.com/idbooth/idbooth/internal/cmem"
 	"github.com/idbooth/idbooth/internal/systemd"
@@ -45,6 +46,7 @@ func init() {
 type kioskFlags struct {
 	camera, boothID, boothName, languages, printer, statusURL string
 	intake, token, caFile, pinHash                            string
+	mode, scanner, scannerOptions, importDir                  string
 	idle                                                      time.Duration
 	photoSheet, windowed, highContrast, largeType             bool
 	voice                                                     yesNo
@@ -72,6 +74,10 @@ func runKiosk(ctx context.Context, env *cliEnv, args []string) int {
 	fs.IntVar(&f.volume, "volume", 3, fmt.Sprintf("volume at the start of each session, 0 (silent) to %d", voice.MaxVolume))
 	fs.BoolVar(&f.highContrast, "high-contrast", false, "start each session in high contrast (yellow on black)")
 	fs.BoolVar(&f.largeType, "large-type", false, "start each session in large type")
+	fs.StringVar(&f.mode, "mode", "kiosk", "kiosk (residents on their own) or counter (staff at a municipal counter: sign-in, identity verification, photo import)")
+	fs.StringVar(&f.importDir, "import-dir", "", "counter mode: the folder whose newest image is imported as the photo")
+	fs.StringVar(&f.scanner, "scanner", "", "counter mode: the SANE device that scans printed photos (scanimage -L lists them), auto for the first found; none when empty")
+	fs.StringVar(&f.scannerOptions, "scanner-options", "", "counter mode: the scanner's own options, space-separated (--resolution=600 ...)")
 	compactAfter := compactAfterFlag(fs)
 	if !parseFlags(env, fs, args) {
 		return exitUsage
@@ -79,6 +85,9 @@ func runKiosk(ctx context.Context, env *cliEnv, args []string) int {
 	fail := func(err error) int {
 		fmt.Fprintln(env.stderr, "idbooth:", err)
 		return exitUsage
+	}
+	if f.mode != "kiosk" && f.mode != "counter" {
+		return fail(fmt.Errorf("--mode: %q is neither kiosk nor counter", f.mode))
 	}
 	startProfiler()
 	// The live photo guidance allocates a few MB a frame and frees them at once: collect earlier
@@ -121,9 +130,23 @@ func runKiosk(ctx context.Context, env *cliEnv, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
+	var counter *app.Counter
+	if f.mode == "counter" {
+		var sc app.Scanner
+		if f.scanner != "" {
+			device := f.scanner
+			if device == "auto" {
+				device = ""
+			}
+			if sc, err = scanner.New(scanner.Config{Device: device, Options: strings.Fields(f.scannerOptions)}); err != nil {
+				return fail(fmt.Errorf("--scanner-options: %w", err))
+			}
+		}
+		counter = app.NewCounter(store, nil, sc, f.importDir)
+	}
 	cfgFile := config.SettingsFile()
 	watchdog := systemd.NewWatchdog()
-	slog.Info("kiosk starting", "camera", src.Name(), "printer", printerName(printer), "intake", settings.IntakeURL != "",
+	slog.Info("kiosk starting", "mode", f.mode, "camera", src.Name(), "printer", printerName(printer), "intake", settings.IntakeURL != "",
 		"windowed", f.windowed)
 	err = app.Run(ctx, app.Options{
 		Source: src, Store: store, Printer: printer, Sync: worker, NewSync: newSync, PIN: lock,
@@ -132,7 +155,7 @@ func runKiosk(ctx context.Context, env *cliEnv, args []string) int {
 		SaveSettings: func(s app.Settings) error { return config.Update(cfgFile, settingsValues(s)) },
 		SpeechCache:  filepath.Join(config.DataDir(), "speech"),
 		Windowed:     f.windowed, Metadata: meta,
-		Alive: watchdog.Beat,
+		Alive: watchdog.Beat, Counter: counter,
 		Ready: func() {
 			// Operators and the start-up test read this line (budget: 2 s, DESIGN §3).
 			slog.Info("kiosk ready", "startup_ms", time.Since(processStart).Milliseconds(), "version", appVersion())
