@@ -228,3 +228,49 @@ func TestCounterTextsInJapaneseAndEnglish(t *testing.T) {
 		t.Errorf("%d checkboxes for %d documents (one has two issues)", n, len(identity.Documents))
 	}
 }
+
+// Five wrong PINs lock the staff ID, and the clerk reads so; a clerk who leaves the counter is
+// signed out after the idle question, with the application under way wiped, and the audit log
+// says why.
+func TestCounterLockoutAndIdleSignOut(t *testing.T) {
+	r := newCounterRig(t, "ja")
+	k := r.k
+	signIn := k.screens[flow.SignIn].(*signInScreen)
+	r.keys(clerkID)
+	r.key(fyne.KeyReturn)
+	for range staff.MaxTries {
+		r.keys("999999")
+		r.key(fyne.KeyReturn)
+	}
+	if !strings.Contains(signIn.err.Text, "しばらく使えません") {
+		t.Fatalf("after %d wrong PINs: %q", staff.MaxTries, signIn.err.Text)
+	}
+	r.keys(clerkPIN) // even the right PIN, while locked
+	r.key(fyne.KeyReturn)
+	r.want(flow.SignIn)
+	if err := staff.NewDirectory(r.store, nil).Enable(context.Background(), clerkID); err != nil { // a supervisor ends the lock
+		t.Fatal(err)
+	}
+	r.keys(clerkPIN)
+	r.key(fyne.KeyReturn)
+	r.want(flow.Scan)
+	r.keys(string(formFrameID))
+	r.key(fyne.KeyReturn)
+	r.key(fyne.KeyReturn)
+	r.want(flow.BirthDate)
+	r.wait(60 * time.Second)
+	r.want(flow.Idle)
+	r.wait(20 * time.Second)
+	r.want(flow.SignIn)
+	if k.flow.Clerk() != nil || k.flow.Session().FormID != "" || k.screens[flow.Scan].(*scanScreen).masked.Text != "" {
+		t.Fatal("the clerk or the application outlived the idle sign-out")
+	}
+	log, err := r.store.AuditEntries(context.Background(), time.Time{}, time.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := log[len(log)-1]
+	if last.Kind != audit.SignOut || last.Clerk != clerkID || last.Detail != flow.SignOutIdle {
+		t.Fatalf("the last audit entry is %+v", last.Event)
+	}
+}
