@@ -260,6 +260,9 @@ func TestCounterLockoutAndIdleSignOut(t *testing.T) {
 	r.want(flow.BirthDate)
 	r.wait(60 * time.Second)
 	r.want(flow.Idle)
+	if !strings.Contains(k.idle.body.Text, "サインアウト") {
+		t.Fatalf("the idle question says %q", k.idle.body.Text)
+	}
 	r.wait(20 * time.Second)
 	r.want(flow.SignIn)
 	if k.flow.Clerk() != nil || k.flow.Session().FormID != "" || k.screens[flow.Scan].(*scanScreen).masked.Text != "" {

@@ -62,7 +62,11 @@ func (o *idleOverlay) render(k *kiosk) {
 		o.choosing = false
 		m := k.msgs
 		setText(o.heading, m.T("ui.idle.heading"), 0)
-		setText(o.body, m.T("ui.idle.body", int(math.Ceil(f.IdleLeft().Seconds()))), 0)
+		body := "ui.idle.body"
+		if k.counter() {
+			body = "counter.idle.body" // the clerk is signed out too
+		}
+		setText(o.body, m.T(body, int(math.Ceil(f.IdleLeft().Seconds()))), 0)
 		o.cont.set(m.T("ui.idle.continue"), true)
 		o.content.Objects[2] = o.question
 		o.content.Show()
