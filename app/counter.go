@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/idbooth/idbooth/assets"
 	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/booth/identity"
+	"github.com/idbooth/idbooth/capture/imagefile"
 )
 
 // Counter is what the kiosk needs to run at a municipal counter (issue 12): the same flow with a
@@ -513,9 +513,6 @@ func (k *kiosk) chooseFile() {
 	k.send(flow.ImportPhoto{Source: flow.PhotoSource{File: path}})
 }
 
-// imageExts are the files the import folder offers.
-var imageExts = []string{".jpg", ".jpeg", ".png", ".pnm", ".ppm", ".tif", ".tiff", ".bmp"}
-
 // newestImage is the image file in dir modified last.
 func newestImage(dir string) (string, error) {
 	if dir == "" {
@@ -528,7 +525,8 @@ func newestImage(dir string) (string, error) {
 	var best string
 	var bestTime time.Time
 	for _, e := range entries {
-		if !e.Type().IsRegular() || !slices.Contains(imageExts, strings.ToLower(filepath.Ext(e.Name()))) {
+		// The formats imagefile reads: a PNM or TIFF would be refused on import.
+		if !e.Type().IsRegular() || !imagefile.HasImageExtension(e.Name()) {
 			continue
 		}
 		if info, err := e.Info(); err == nil && (best == "" || info.ModTime().After(bestTime)) {

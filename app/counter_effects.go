@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"strings"
 	"time"
 
@@ -15,6 +13,7 @@ import (
 	"github.com/idbooth/idbooth/app/flow"
 	"github.com/idbooth/idbooth/assets"
 	"github.com/idbooth/idbooth/booth"
+	"github.com/idbooth/idbooth/capture/imagefile"
 )
 
 // importTimeout bounds reading a photo from the scanner or a file and checking it.
@@ -72,10 +71,6 @@ func (e *effects) ImportPhoto(req int, src flow.PhotoSource) {
 	})
 }
 
-// maxImportBytes bounds a photo file read (a 600 dpi colour scan of a whole A4 page is ~100 MB
-// as PNM; a photo is far smaller).
-const maxImportBytes = 128 << 20
-
 func readPhoto(ctx context.Context, sc Scanner, src flow.PhotoSource) ([]byte, error) {
 	if src.Scanner {
 		if sc == nil {
@@ -83,16 +78,8 @@ func readPhoto(ctx context.Context, sc Scanner, src flow.PhotoSource) ([]byte, e
 		}
 		return sc.Scan(ctx)
 	}
-	f, err := os.Open(src.File)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxImportBytes+1))
-	if err == nil && len(data) > maxImportBytes {
-		err = fmt.Errorf("larger than %d MB", maxImportBytes>>20)
-	}
-	return data, err
+	// As every image file: a regular file only (a FIFO would hold the import forever), bounded.
+	return imagefile.Read(src.File, imagefile.MaxFileBytes)
 }
 
 // sourceErr is err without a file's path.
