@@ -118,21 +118,14 @@ func RenderPDF(r Receipt, paper Paper) ([]byte, error) {
 	if g.cutLine {
 		cut = ruleRow(block{dashed: true, spans: []span{{text: assets.Messages("ja").T("slip.cut_here"), scale: 0.8, face: japanese()}}}, o)
 	}
-	used := itemFonts(cut.items)
-	for _, rw := range rows {
-		used |= itemFonts(rw.items)
-	}
-	if err := addPDFFonts(pdf, used); err != nil {
+	if err := addPDFFonts(pdf, itemFonts(cut.items)|rowFonts(rows)); err != nil {
 		return nil, err
 	}
 	for i, page := range pages {
 		pdf.AddPage()
-		y := g.margin
-		for _, rw := range page {
-			if err := drawPDFItems(pdf, rw.items, g.margin, y); err != nil {
-				return nil, err
-			}
-			y += rw.h
+		y, err := drawRows(pdf, page, g.margin, g.margin)
+		if err != nil {
+			return nil, err
 		}
 		if g.cutLine && i == len(pages)-1 && y+cut.h <= g.h-g.margin/2 {
 			if err := drawPDFItems(pdf, cut.items, g.margin, y); err != nil {

@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/idbooth/idbooth/assets"
 	"github.com/idbooth/idbooth/audit"
+	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/staff"
 	"github.com/idbooth/idbooth/storage"
 )
@@ -260,5 +262,20 @@ func TestConcurrentWrongPINs(t *testing.T) {
 	res, err := s.VerifyAudit(ctx)
 	if err != nil || !res.OK || res.Entries != int64(1+staff.MaxTries+1) {
 		t.Fatalf("audit: %+v %v", res, err)
+	}
+}
+
+// Every error names a message the counter has in Japanese and English.
+func TestMessages(t *testing.T) {
+	for _, k := range []*booth.Kind{staff.ErrWrongPIN, staff.ErrUnknownOrDisabled, staff.ErrLocked, staff.ErrBadID,
+		staff.ErrBadName, staff.ErrBadPIN, staff.ErrGuessablePIN, staff.ErrExists, staff.ErrNotFound} {
+		for _, lang := range []string{"ja", "en"} {
+			if !assets.Messages(lang).Has(k.MessageKey()) {
+				t.Errorf("%s lacks %s (%v)", lang, k.MessageKey(), k)
+			}
+		}
+	}
+	if booth.MessageKey(&staff.LockedError{}) != staff.ErrLocked.MessageKey() {
+		t.Error("LockedError's message")
 	}
 }

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/idbooth/idbooth/assets"
+	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/capture/scanner"
 	"github.com/idbooth/idbooth/capture/scanner/scannertest"
 	"github.com/idbooth/idbooth/internal/testsupport"
@@ -165,3 +167,14 @@ func TestOptionsRefused(t *testing.T) {
 	}
 }
 
+// Every error names a message the counter has in Japanese and English.
+func TestMessages(t *testing.T) {
+	for _, k := range []*booth.Kind{scanner.ErrNoScanner, scanner.ErrBusy, scanner.ErrTimeout, scanner.ErrCoverOpen,
+		scanner.ErrJammed, scanner.ErrNoDocument, scanner.ErrTooLarge, scanner.ErrNotAnImage, scanner.ErrFailed, scanner.ErrOption} {
+		for _, lang := range []string{"ja", "en"} {
+			if c := assets.Messages(lang); !c.Has(k.MessageKey()) {
+				t.Errorf("%s lacks %s (%v)", lang, k.MessageKey(), k)
+			}
+		}
+	}
+}
