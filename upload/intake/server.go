@@ -29,12 +29,9 @@ type Server struct {
 	// Now is the clock applications are judged by. Default: time.Now.
 	Now func() time.Time
 
-	checks   chan struct{}
+	decoding *memBudget
 	refusals *refusalLog
 }
-
-// maxChecks is how many photos are decoded at once (each takes up to about 100 MB).
-const maxChecks = 2
 
 // Handler routes PUT /v1/applications/{uuid}, GET /v1/health (no token) and GET /v1/auth (the
 // token is accepted: a booth's `idbooth doctor` asks).
@@ -48,7 +45,7 @@ func (s *Server) Handler() http.Handler {
 	if s.Now == nil {
 		s.Now = time.Now
 	}
-	s.checks = make(chan struct{}, maxChecks)
+	s.decoding = newMemBudget(decodeBudget)
 	s.refusals = newRefusalLog(s.Log, s.LogInterval, s.Now)
 	mux := http.NewServeMux()
 	mux.HandleFunc("PUT "+upload.PathPrefix+"{uuid}", s.put)
@@ -136,16 +133,16 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request) (received, erro
 	return received{a, created}, err
 }
 
-// validate applies the contract's rules on this server's clock. Decoding a photo in full takes
-// up to MaxPhotoSide² pixels of memory: at most maxChecks run at once.
+// validate applies the contract's rules on this server's clock. Decoding the photo in full
+// takes memory in proportion to the pixels its header claims: it waits for its share of
+// decodeBudget.
 func (s *Server) validate(ctx context.Context, a *upload.Application, pathUUID string) error {
-	select {
-	case s.checks <- struct{}{}:
-		defer func() { <-s.checks }()
-	case <-ctx.Done():
+	took, err := s.decoding.acquire(ctx, decodeCost(a.PhotoJPEG))
+	if err != nil {
 		return &Refusal{http.StatusServiceUnavailable, upload.CodeBusy, "the request ended while it waited"}
 	}
-	err := a.Validate(pathUUID, s.Now())
+	defer s.decoding.release(took)
+	err = a.Validate(pathUUID, s.Now())
 	var inv *upload.InvalidError
 	if errors.As(err, &inv) {
 		return &Refusal{http.StatusBadRequest, inv.Code, inv.Detail}
