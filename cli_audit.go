@@ -36,19 +36,17 @@ type auditLine struct {
 }
 
 func runAudit(ctx context.Context, env *cliEnv, args []string) int {
-	sub := ""
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		sub, args = args[0], args[1:]
-	}
 	fs, common := newFlagSet(env, "audit", auditUsage)
 	dayFlag := fs.String("day", "", "show: the day (YYYY-MM-DD, in Japan)")
-	if !parseFlags(env, fs, args) {
+	words, ok := parseInterleaved(env, fs, args)
+	if !ok {
 		return exitUsage
 	}
+	sub := strings.Join(words, " ")
 	var day booth.Date
 	switch {
-	case sub == "verify" && fs.NArg() == 0 && *dayFlag == "":
-	case sub == "show" && fs.NArg() == 0:
+	case sub == "verify" && *dayFlag == "":
+	case sub == "show":
 		var err error
 		if day, err = booth.ParseDate(*dayFlag); err != nil {
 			fmt.Fprintln(env.stderr, "idbooth audit: --day: want YYYY-MM-DD")

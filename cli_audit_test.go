@@ -115,3 +115,18 @@ func TestAuditVerifyCommand(t *testing.T) {
 		t.Errorf("no queue: exit %d", code)
 	}
 }
+
+// A slip taken out with idbooth slip (a PDF file: an export; a print: a reprint) is on the trail.
+func TestSlipCommandAudited(t *testing.T) {
+	e := newQueueTestEnv(t)
+	uuids := e.queueWith(t, 1)
+	pdf := filepath.Join(t.TempDir(), "slip.pdf")
+	if code, _, errOut := e.idbooth(t, "slip", "--application", uuids[0], "--out", pdf); code != exitOK {
+		t.Fatalf("slip: %d %s", code, errOut)
+	}
+	_, out, _ := e.idbooth(t, "audit", "show", "--day", booth.Today(time.Now()).String())
+	lines := jsonLines(t, out)
+	if len(lines) != 1 || lines[0]["kind"] != "export" || lines[0]["subject"] != uuids[0] || lines[0]["detail"] != "slip" {
+		t.Fatalf("audit: %v", lines)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 
 	"github.com/idbooth/idbooth/assets"
+	"github.com/idbooth/idbooth/audit"
 	"github.com/idbooth/idbooth/booth"
 	"github.com/idbooth/idbooth/slip"
 	"github.com/idbooth/idbooth/storage"
@@ -121,6 +122,17 @@ func runSlip(ctx context.Context, env *cliEnv, args []string) int {
 		return exitFailed
 	}
 	res.OK = true
+	// A reprint, or a slip or photo sheet taken out as a file, is on the audit trail (by an
+	// operator at the shell: no clerk).
+	ev := audit.Event{Kind: audit.Reprint, Subject: r.Application, Detail: res.Document}
+	if *out != "" {
+		ev.Kind = audit.Export
+	}
+	if err := store.Audit(context.WithoutCancel(ctx), ev); err != nil {
+		log.Error("slip done but not recorded in the audit log", "application", res.Application, "err", err)
+		printJSON(env.stdout, res)
+		return exitFailed
+	}
 	log.Info(map[bool]string{true: "slip written", false: "slip printed"}[*out != ""], "application", res.Application, "receipt", res.Receipt, "document", res.Document,
 		"reprint", res.Reprint, "printer", res.Printer, "output", res.Output)
 	if err := printJSON(env.stdout, res); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -39,26 +40,16 @@ type staffLine struct {
 }
 
 func runStaff(ctx context.Context, env *cliEnv, args []string) int {
-	sub := ""
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		sub, args = args[0], args[1:]
-	}
 	fs, common := newFlagSet(env, "staff", staffUsage)
 	id := fs.String("id", "", "add: the staff ID (1-32 letters, digits, '.', '_', '-')")
 	name := fs.String("name", "", "add: the name shown at the counter while signed in")
-	// The staff ID may come before or after the flags (idbooth staff disable S0042 --db ...).
-	var rest []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return exitUsage
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		rest, args = append(rest, fs.Arg(0)), fs.Args()[1:]
-	}
-	if !parseFlags(env, fs, nil) {
+	rest, ok := parseInterleaved(env, fs, args)
+	if !ok {
 		return exitUsage
+	}
+	sub := ""
+	if len(rest) > 0 {
+		sub, rest = rest[0], rest[1:]
 	}
 	switch {
 	case sub == "add" && len(rest) == 0 && *id != "" && *name != "":
@@ -119,6 +110,22 @@ func runStaff(ctx context.Context, env *cliEnv, args []string) int {
 		fmt.Fprintf(env.stderr, "idbooth staff: %s %s: done\n", sub, *id)
 	}
 	return exitOK
+}
+
+// parseInterleaved parses args whose words (a subcommand, a staff ID) may come before, between
+// or after the flags (idbooth staff disable S0042 --db ...), and returns the words.
+func parseInterleaved(env *cliEnv, fs *flag.FlagSet, args []string) ([]string, bool) {
+	var words []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, false
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		words, args = append(words, fs.Arg(0)), fs.Args()[1:]
+	}
+	return words, parseFlags(env, fs, nil)
 }
 
 // readPIN reads the PIN: at a terminal typed twice without echo, else the first line of
