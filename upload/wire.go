@@ -125,7 +125,10 @@ const (
 	CodeConflict       = "conflict"
 	CodeStorageFull    = "storage_full"
 	CodeStorageError   = "storage_error"
-	CodeBusy           = "busy" // the intake is busy: try again
+	CodeBusy           = "busy"           // the intake is busy: try again
+	CodeBoothRevoked   = "booth_revoked"  // this booth's own token was revoked (403)
+	CodeBoothMismatch  = "booth_mismatch" // a booth's token used for another booth (403)
+	CodeBadStatus      = "bad_status"     // a status report that breaks the contract (status.go)
 )
 
 // wireCodes are the intake's refusal codes for the application rules (package booth), one for
@@ -161,7 +164,7 @@ var knownCodes = func() map[string]bool {
 	m := map[string]bool{}
 	for _, c := range []string{CodeUnauthorized, CodeTooLarge, CodeBadJSON, CodeAmbiguousJSON, CodeInvalid,
 		CodeUUIDMismatch, CodeBadPhotoSHA256, CodePhotoSHA256, CodeConflict, CodeStorageFull, CodeStorageError,
-		CodeBusy} {
+		CodeBusy, CodeBoothRevoked, CodeBoothMismatch, CodeBadStatus} {
 		m[c] = true
 	}
 	for _, c := range wireCodes {

@@ -8,6 +8,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -140,9 +141,12 @@ func unprivileged() (*syscall.Credential, error) {
 // TerminateConnections ends every client connection to database db (pg_terminate_backend), as a
 // network cut or a database fail-over would. Safe to call from any goroutine.
 func (p *Postgres) TerminateConnections(db string) error {
+	if strings.ContainsAny(db, `'\`) {
+		return fmt.Errorf("terminate connections: database name %q", db)
+	}
 	psql := filepath.Join(PostgresBin, "psql")
-	if out, err := p.run(psql, "-X", "-q", "-d", p.URL("postgres"), "-v", "db="+db, "-c",
-		"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :'db' AND pid <> pg_backend_pid()"); err != nil {
+	if out, err := p.run(psql, "-X", "-q", "-d", p.URL("postgres"), "-c",
+		"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"+db+"' AND pid <> pg_backend_pid()"); err != nil {
 		return fmt.Errorf("terminate connections: %v\n%s", err, out)
 	}
 	return nil
