@@ -11,7 +11,8 @@ import (
 // parting vary its colour by 5 ΔE and more wherever it is lit well enough to be seen, and show
 // fine texture; fabric varies by 1–3 ΔE and is smooth. The band is the 0.4u above the lower
 // edge of whatever covers the forehead, searched in the central columns from just above the
-// brows up. Dark coverings (black caps) cannot be told from black hair this way and pass.
+// brows up. Dark coverings (black caps) cannot be told from black hair this way: dark_covering
+// judges them by the shape of their edge.
 // With Options.AllowReligiousCovering, a covering that leaves the forehead visible down from
 // it (the face outline from chin to forehead) passes.
 type headCovering struct{}
@@ -70,26 +71,11 @@ func (s *Session) foreheadCover() (cover, bool) {
 	v := s.v
 	u := v.unit
 	x0, x1 := int(v.eyeV.X-0.5*u), int(v.eyeV.X+0.5*u)
-	yFrom, yTo := int(v.eyeV.Y-coverSearchFromU*u), int(v.eyeV.Y-maxCoverEdgeU*u)
 	var edges, ls, as, bs []float64
 	var tex float64
 	for x := x0; x <= x1; x++ {
-		run, edge := 0, -1
-		for y := yFrom; y >= yTo; y-- {
-			i := v.at(x, y)
-			if i < 0 || !v.valid[i] {
-				break
-			}
-			if s.skinLike(i) {
-				run = 0
-				continue
-			}
-			if run++; run == 3 {
-				edge = y + 2
-				break
-			}
-		}
-		if edge < 0 {
+		edge, ok := s.coverEdgeAt(x, maxCoverEdgeU)
+		if !ok {
 			continue
 		}
 		edges = append(edges, (v.eyeV.Y-float64(edge))/u)
@@ -113,6 +99,30 @@ func (s *Session) foreheadCover() (cover, bool) {
 		d[i] = math.Sqrt(sq(ls[i]-c.L) + sq(as[i]-c.A) + sq(bs[i]-c.B))
 	}
 	return cover{colour: c, edgeU: median(edges), spread: median(d), texture: tex / float64(len(ls)) / (c.L + 5), light: c.L}, true
+}
+
+// coverEdgeAt is the lower edge of whatever covers the forehead in view column x: the first
+// run of three pixels unlike the skin going up from coverSearchFromU above the eyes, no higher
+// than maxU above them. It reports false when the column shows skin all the way (a bald head, a
+// high hairline) or leaves the frame.
+func (s *Session) coverEdgeAt(x int, maxU float64) (int, bool) {
+	v := s.v
+	yFrom, yTo := int(v.eyeV.Y-coverSearchFromU*v.unit), int(v.eyeV.Y-maxU*v.unit)
+	run := 0
+	for y := yFrom; y >= yTo; y-- {
+		i := v.at(x, y)
+		if i < 0 || !v.valid[i] {
+			return 0, false
+		}
+		if s.skinLike(i) {
+			run = 0
+			continue
+		}
+		if run++; run == 3 {
+			return y + 2, true
+		}
+	}
+	return 0, false
 }
 
 // skinHued reports whether colour c is the face's skin under other light (a highlight or a

@@ -60,6 +60,7 @@ func stillMeasures() []Measure {
 	return []Measure{
 		singleFace{},
 		headCovering{},
+		darkCovering{},
 		headInFrame{},
 		headSize{},
 		resolution{},
@@ -73,6 +74,7 @@ func stillMeasures() []Measure {
 		exposure{},
 		sharpness{},
 		backgroundPlain{},
+		backgroundScene{},
 		backgroundShadow{},
 	}
 }

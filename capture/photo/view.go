@@ -26,6 +26,9 @@ type view struct {
 	l, a, b    []float32 // CIELAB of the view (L* 0–100)
 	ls, as, bs []float32 // the same smoothed (σ≈2 px): colour statistics and masks
 	l1         []float32 // L* after light smoothing (σ≈1 px)
+	// bgr is the view's 8-bit BGR (stills only): the background measures average it before
+	// converting to CIELAB, which 8-bit CIELAB's steps would round away.
+	bgr []byte
 	// small is the view in BGR shrunk by segShrink (sw×sh), for segmentation.
 	small  []byte
 	sw, sh int
@@ -117,6 +120,11 @@ func newView(frame gocv.Mat, eye point, rollDeg, emd, unit float64, still bool) 
 	if !still {
 		return v, nil
 	}
+	px, err := bgr.DataPtrUint8()
+	if err != nil {
+		return nil, err
+	}
+	v.bgr = append([]byte(nil), px...)
 	v.sw, v.sh = (v.w+segShrink-1)/segShrink, (v.h+segShrink-1)/segShrink
 	gocv.Resize(bgr, &smooth, image.Pt(v.sw, v.sh), 0, 0, gocv.InterpolationArea)
 	if v.small, err = smooth.DataPtrUint8(); err != nil {
