@@ -2,6 +2,8 @@ package app
 
 import (
 	"bytes"
+	"image"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -19,13 +21,16 @@ type confirmScreen struct {
 	rows                          *widget.Form
 	formID, birth, ecert, braille *widget.Label
 	identity, clerk               *widget.Label // counter mode
+	slipLabel                     *widget.Label
+	slipLang                      *tapButton
+	slipRow                       fyne.CanvasObject
 	photo                         *canvas.Image
 	shownJPEG                     []byte
 	box                           fyne.CanvasObject
 	labels                        [6]*widget.Label
 }
 
-func newConfirmScreen(*kiosk) *confirmScreen {
+func newConfirmScreen(k *kiosk) *confirmScreen {
 	s := &confirmScreen{heading: newText(sizeHeading, fyne.TextAlignLeading), consent: newText(sizeBody, fyne.TextAlignLeading),
 		staffPhoto: newText(sizeSmall, fyne.TextAlignLeading), photo: canvas.NewImageFromImage(placeholder)}
 	s.photo.FillMode = canvas.ImageFillContain
@@ -38,8 +43,14 @@ func newConfirmScreen(*kiosk) *confirmScreen {
 		grid.Add(s.labels[i])
 		grid.Add(*vals[i])
 	}
+	// Counter mode: the applicant's language for the slip, drawn in its own script (L or a tap
+	// goes to the next language offered).
+	s.slipLabel = newText(sizeBody, fyne.TextAlignLeading)
+	s.slipLang = newTapButton("", false, func() { k.cycleSlipLang() })
+	s.slipLang.MinWidth, s.slipLang.Fit = 300, true
+	s.slipRow = container.NewGridWithColumns(2, s.slipLabel, s.slipLang)
 	s.box = container.New(splitLayout{ratio: 0.7},
-		container.NewVScroll(container.NewVBox(s.heading, grid, gap(), s.consent)),
+		container.NewVScroll(container.NewVBox(s.heading, grid, s.slipRow, gap(), s.consent)),
 		container.NewVBox(s.photo, s.staffPhoto))
 	return s
 }
@@ -80,6 +91,24 @@ func (s *confirmScreen) render(k *kiosk) {
 		s.photo.Image = decodeOr(p.JPEG)
 		s.photo.Refresh()
 	}
+}
+
+// slipLang is the language the slip will be in beside Japanese (counter mode).
+func (k *kiosk) slipLang() string {
+	if l := k.flow.Session().SlipLang; l != "" {
+		return l
+	}
+	return k.flow.Session().Lang
+}
+
+// cycleSlipLang chooses the next offered language for the slip.
+func (k *kiosk) cycleSlipLang() {
+	langs := k.opt.Settings.Languages
+	if len(langs) == 0 {
+		return
+	}
+	i := slices.Index(langs, k.slipLang())
+	k.send(flow.SetSlipLang{Lang: langs[(i+1)%len(langs)]})
 }
 
 func yesNo(m *assets.Catalog, v bool) string {
@@ -196,8 +225,15 @@ func (s *confirmScreen) renderCounter(k *kiosk) {
 		for _, l := range rows {
 			l.Hide()
 		}
+		s.slipRow.Hide()
 		return
 	}
+	s.slipRow.Show()
+	setText(s.slipLabel, k.msgs.T("counter.confirm.slip_lang"), 0)
+	lang := k.slipLang()
+	s.slipLang.Picture = func(px int, on bool) image.Image { return languageName(lang, px, on) }
+	s.slipLang.Text = lang // not drawn (the picture is); for tests and logs
+	s.slipLang.Refresh()
 	m := k.msgs
 	setText(s.labels[4], m.T("counter.confirm.identity"), 0)
 	setText(s.labels[5], m.T("counter.confirm.clerk"), 0)

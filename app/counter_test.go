@@ -129,6 +129,10 @@ func TestCounterApplicationByKeyboard(t *testing.T) {
 		!strings.Contains(confirm.staffPhoto.Text, "printed photo") {
 		t.Fatalf("confirm shows %q / %q / %q", confirm.identity.Text, confirm.clerk.Text, confirm.staffPhoto.Text)
 	}
+	r.keys("l") // the slip in Japanese and the next language offered (English is the clerk's)
+	if k.flow.Session().SlipLang != "zh-hans" || confirm.slipLang.Text != "zh-hans" {
+		t.Fatalf("slip language %q, shown %q", k.flow.Session().SlipLang, confirm.slipLang.Text)
+	}
 	r.key(fyne.KeyReturn)
 	r.want(flow.Done)
 
@@ -143,7 +147,8 @@ func TestCounterApplicationByKeyboard(t *testing.T) {
 		t.Fatal(err)
 	}
 	if a.Channel != booth.ChannelCounter || !a.CardMailed || a.FormID != formFrameID || a.PhotoCheck.OK ||
-		a.PhotoCheck.OverrideReason != booth.CounterOverrideReasons[0] || a.BirthDate != (booth.Date{Year: 1985, Month: 6, Day: 15}) {
+		a.PhotoCheck.OverrideReason != booth.CounterOverrideReasons[0] || a.BirthDate != (booth.Date{Year: 1985, Month: 6, Day: 15}) ||
+		a.Lang != "zh-hans" {
 		t.Fatalf("queued %+v", a)
 	}
 	rec, err := r.store.CounterRecord(ctx, uuid)
@@ -160,7 +165,7 @@ func TestCounterApplicationByKeyboard(t *testing.T) {
 	}
 	slipFile := filepath.Join(r.slips, "slip-"+entries[0].Receipt+".pdf")
 	text := pdfText(t, slipFile)
-	for _, want := range []string{entries[0].Receipt, "本人限定受取郵便", "restricted delivery post", "窓口"} {
+	for _, want := range []string{entries[0].Receipt, "本人限定受取郵便", string([]rune(assets.Messages("zh-hans").T("slip.next.mailed"))[:6]), "窓口"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the slip lacks %q:\n%s", want, text)
 		}

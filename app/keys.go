@@ -16,6 +16,10 @@ func (k *kiosk) typedRune(r rune) {
 	if r >= '０' && r <= '９' {
 		r = r - '０' + '0'
 	}
+	if k.counter() && k.flow.State() == flow.Confirm && r|0x20 == 'l' {
+		k.cycleSlipLang()
+		return
+	}
 	if k.counter() && k.counterRune(r) {
 		return
 	}

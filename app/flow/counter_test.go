@@ -132,12 +132,13 @@ func TestCounterApplication(t *testing.T) {
 	}
 	h.send(flow.CallStaff{}).want(flow.StaffReason) // no PIN: the clerk is signed in
 	h.send(flow.StaffAccept{Reason: "本人確認済み、持参写真"}).want(flow.Confirm)
+	h.send(flow.SetSlipLang{Lang: "vi"}, flow.SetSlipLang{Lang: "en"}) // vi is not offered here
 	h.send(flow.Next{}).want(flow.Sending)
 	if len(h.cfx.records) != 1 || len(h.fx.submitted) != 1 {
 		t.Fatalf("submissions %d/%d", len(h.cfx.records), len(h.fx.submitted))
 	}
 	a, r := h.fx.submitted[0], h.cfx.records[0]
-	if a.Channel != booth.ChannelCounter || !a.CardMailed || a.PhotoCheck.OverrideReason == "" || r == nil ||
+	if a.Channel != booth.ChannelCounter || !a.CardMailed || a.PhotoCheck.OverrideReason == "" || r == nil || a.Lang != "en" ||
 		r.Clerk.ID != "K0042" || !r.Verification.Verdict.OK || r.Verification.Verdict.Applicant != "one_a" ||
 		r.Verification.Case.Attendance != identity.InPerson {
 		t.Fatalf("application %+v, record %+v", a, r)
@@ -152,7 +153,7 @@ func TestCounterApplication(t *testing.T) {
 		t.Fatalf("reprints %v", h.cfx.reprints)
 	}
 	h.send(flow.Next{}).want(flow.Scan)
-	if s := h.f.Session(); s.FormID != "" || len(s.Docs[flow.Applicant]) != 0 || s.Attendance != identity.InPerson || h.f.Clerk() == nil {
+	if s := h.f.Session(); s.FormID != "" || len(s.Docs[flow.Applicant]) != 0 || s.Attendance != identity.InPerson || s.SlipLang != "" || h.f.Clerk() == nil {
 		t.Fatalf("the next application starts with %+v, clerk %v", s, h.f.Clerk())
 	}
 }

@@ -106,6 +106,8 @@ type (
 	ImportPhoto struct{ Source PhotoSource }
 	// Reprint prints the slip of the application just queued again (counter mode).
 	Reprint struct{}
+	// SetSlipLang chooses the applicant's language for the slip (counter mode, on Confirm).
+	SetSlipLang struct{ Lang string }
 )
 
 func (Next) event()            {}
@@ -142,3 +144,4 @@ func (SetAdultWard) event()    {}
 func (SetEditing) event()      {}
 func (ImportPhoto) event()     {}
 func (Reprint) event()         {}
+func (SetSlipLang) event()     {}

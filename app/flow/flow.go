@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"time"
 
 	"github.com/idbooth/idbooth/booth"
@@ -498,7 +499,12 @@ func (f *Flow) step(ev Event, now time.Time) {
 		}
 
 	case Confirm:
-		switch ev.(type) {
+		switch ev := ev.(type) {
+		case SetSlipLang:
+			if f.cfg.Counter && slices.Contains(f.cfg.Languages, ev.Lang) {
+				s.SlipLang = ev.Lang
+				f.changed()
+			}
 		case Next:
 			f.enter(Sending)
 		case Back:
@@ -754,6 +760,9 @@ func (f *Flow) application() *booth.Application {
 	}
 	if f.cfg.Counter {
 		a.Channel = booth.ChannelCounter
+		if s.SlipLang != "" {
+			a.Lang = s.SlipLang // the slip is in Japanese and the applicant's language
+		}
 		v, err := f.Verification()
 		a.CardMailed = err == nil && v.Verdict.OK
 	}

@@ -36,6 +36,9 @@ type Session struct {
 	Editing    Person
 	// Reprints counts the slip's reprints at the counter.
 	Reprints int
+	// SlipLang is the applicant's language at the counter, for the slip (Lang is the clerk's);
+	// "" is the clerk's.
+	SlipLang string
 }
 
 // Photo is a still after the photo check.
