@@ -24,7 +24,7 @@ type syncReport struct {
 }
 
 func runSync(ctx context.Context, env *cliEnv, args []string) int {
-	fs, common := newFlagSet(env, "sync", "--intake URL --token TOKEN [--ca FILE] [--once]")
+	fs, common := newFlagSet(env, "sync", "--intake URL --token TOKEN [--ca FILE] [--booth ID] [--once]")
 	intakeURL := fs.String("intake", "", "intake server base URL, https://host[:port] (env IDBOOTH_INTAKE_URL)")
 	token := fs.String("token", "", "bearer token for the intake (env IDBOOTH_INTAKE_TOKEN)")
 	caFile := fs.String("ca", "", "PEM file of CA certificates to trust for the intake, besides the system's")
@@ -33,6 +33,7 @@ func runSync(ctx context.Context, env *cliEnv, args []string) int {
 	concurrency := fs.Int("concurrency", 4, "applications in flight at once")
 	retention := fs.Duration("retention", booth.DefaultRetention, "keep personal data of sent applications this long (for reprints)")
 	compactAfter := compactAfterFlag(fs)
+	boothID := fs.String("booth", hostname(), "booth ID its status is reported as (PUT /v1/booths/{id}/status with every sync)")
 	if !parseFlags(env, fs, args) {
 		return exitUsage
 	}
@@ -68,9 +69,18 @@ func runSync(ctx context.Context, env *cliEnv, args []string) int {
 		if _, err := store.Purge(ctx, *retention); err != nil {
 			fmt.Fprintln(env.stderr, "idbooth sync: purge:", err)
 		}
-	} else if err := w.Run(ctx); err != nil {
-		fmt.Fprintln(env.stderr, "idbooth sync:", err)
-		return exitUsage
+		reportStatus(ctx, env, client, store, *boothID)
+	} else {
+		statusCtx, stopStatus := context.WithCancel(ctx)
+		reported := make(chan struct{})
+		go func() { reportStatusEvery(statusCtx, env, client, store, *boothID, statusEvery); close(reported) }()
+		err := w.Run(ctx)
+		stopStatus()
+		<-reported
+		if err != nil {
+			fmt.Fprintln(env.stderr, "idbooth sync:", err)
+			return exitUsage
+		}
 	}
 	st, err := store.Stats(context.WithoutCancel(ctx))
 	if err != nil {

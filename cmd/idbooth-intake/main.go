@@ -2,7 +2,8 @@
 // fleet of booths (README.md):
 //
 //	idbooth-intake serve --listen ADDR --data DIR [--tls-cert FILE --tls-key FILE] [--token T | --token-file F]
-//	idbooth-intake count --data DIR
+//	idbooth-intake serve --listen ADDR --db postgres://... --photos s3://bucket/prefix --s3-endpoint H:P ...
+//	idbooth-intake count|booth|export|gc ...
 //
 // serve answers PUT /v1/applications/{uuid} only once the application is durable. It serves
 // plain HTTP only on a loopback address and refuses to start without TLS otherwise.
@@ -20,7 +21,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -29,6 +29,8 @@ import (
 	"github.com/idbooth/idbooth/internal/systemd"
 	"github.com/idbooth/idbooth/internal/version"
 	"github.com/idbooth/idbooth/upload/intake"
+	"github.com/idbooth/idbooth/upload/intake/fleet"
+	"github.com/idbooth/idbooth/upload/intake/metrics"
 )
 
 func main() {
@@ -39,9 +41,17 @@ func main() {
 }
 
 const usage = `usage:
-  idbooth-intake serve --listen ADDR --data DIR [--tls-cert FILE --tls-key FILE] [--token TOKEN | --token-file FILE] [--config FILE]
-  idbooth-intake count --data DIR
+  idbooth-intake serve --listen ADDR BACKEND [--tls-cert FILE --tls-key FILE] [--token TOKEN | --token-file FILE | --no-shared-token]
+                       [--operator-password P] [--metrics-token T] [--config FILE]
+  idbooth-intake count BACKEND
+  idbooth-intake booth add|revoke BACKEND ID     a booth's own token (printed once), or refuse it from now on
+  idbooth-intake booth list BACKEND
+  idbooth-intake export --out DIR [--since T] BACKEND    applications as JSON lines + photos, resumable
+  idbooth-intake gc [--grace 24h] BACKEND        delete photos no application points to (--db only)
   idbooth-intake --version
+BACKEND: --data DIR (SQLite, the default) | --db postgres://... --photos DIR|s3://bucket/prefix
+         [--s3-endpoint HOST:PORT --s3-access-key K --s3-secret-key S --s3-region R --s3-insecure]
+Every flag may come from the environment, IDBOOTH_<FLAG> (IDBOOTH_S3_SECRET_KEY, IDBOOTH_DB, ...).
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -53,7 +63,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "serve":
 		return serve(ctx, args[1:], stdout, stderr)
 	case "count":
-		return count(ctx, args[1:], stdout, stderr)
+		return adminCmd(ctx, "count", args[1:], stdout, stderr, nil, func(b intake.Backend, _ []string) int {
+			n, err := b.Count(ctx)
+			if err != nil {
+				fmt.Fprintln(stderr, "idbooth-intake count:", err)
+				return 2
+			}
+			fmt.Fprintln(stdout, n)
+			return 0
+		})
+	case "booth":
+		return boothCmd(ctx, args[1:], stdout, stderr)
+	case "export":
+		return exportCmd(ctx, args[1:], stdout, stderr)
+	case "gc":
+		return gcCmd(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -65,46 +89,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 2
 }
 
-func count(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fset := flag.NewFlagSet("idbooth-intake count", flag.ContinueOnError)
-	fset.SetOutput(stderr)
-	data := fset.String("data", "", "data directory of the intake")
-	if err := fset.Parse(args); err != nil {
-		return 2
-	}
-	if *data == "" {
-		fmt.Fprintln(stderr, "idbooth-intake count: --data is required")
-		return 2
-	}
-	// Counting must not create an empty intake where the operator mistyped the directory.
-	if _, err := os.Stat(filepath.Join(*data, intake.DBFile)); err != nil {
-		fmt.Fprintf(stderr, "idbooth-intake count: no intake database in %s: %v\n", *data, err)
-		return 2
-	}
-	st, err := intake.OpenStore(ctx, *data)
-	if err != nil {
-		fmt.Fprintln(stderr, "idbooth-intake count:", err)
-		return 2
-	}
-	defer st.Close()
-	n, err := st.Count(ctx)
-	if err != nil {
-		fmt.Fprintln(stderr, "idbooth-intake count:", err)
-		return 2
-	}
-	fmt.Fprintln(stdout, n)
-	return 0
-}
-
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("idbooth-intake serve", flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	listen := fset.String("listen", "127.0.0.1:8443", "address to listen on")
-	data := fset.String("data", "", "data directory (the SQLite database lives here)")
+	bf := addBackendFlags(fset)
 	certFile := fset.String("tls-cert", "", "TLS certificate chain (PEM)")
 	keyFile := fset.String("tls-key", "", "TLS private key (PEM)")
 	token := fset.String("token", os.Getenv("IDBOOTH_INTAKE_TOKEN"), "bearer token booths present (env IDBOOTH_INTAKE_TOKEN)")
 	tokenFile := fset.String("token-file", "", "file holding the bearer token")
+	noShared := fset.Bool("no-shared-token", false, "accept only the booths' own tokens (idbooth-intake booth add)")
+	operatorPassword := fset.String("operator-password", "", "password of the fleet dashboard at /fleet/ (at least 12 characters; none: no dashboard)")
+	metricsToken := fset.String("metrics-token", "", "bearer token Prometheus presents for /metrics (none: /metrics refused)")
 	cfgFile := fset.String("config", os.Getenv("IDBOOTH_INTAKE_CONFIG"), "config file of \"name = value\" lines, one per flag (env IDBOOTH_INTAKE_CONFIG)")
 	if err := fset.Parse(args); err != nil {
 		return 2
@@ -121,8 +117,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := config.Apply(fset, file); err != nil {
 		return fail("%v", err)
 	}
-	if *data == "" {
-		return fail("--data is required")
+	if err := bf.check(); err != nil {
+		return fail("%v", err)
 	}
 	if *tokenFile != "" {
 		b, err := os.ReadFile(*tokenFile)
@@ -131,8 +127,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		*token = strings.TrimSpace(string(b))
 	}
-	if len(*token) < 16 {
-		return fail("a token of at least 16 characters is required (--token or --token-file)")
+	switch {
+	case *noShared && *token != "":
+		return fail("--no-shared-token and a shared token contradict each other")
+	case !*noShared && len(*token) < 16:
+		return fail("a token of at least 16 characters is required (--token or --token-file), or --no-shared-token")
+	case *operatorPassword != "" && len(*operatorPassword) < 12:
+		return fail("the operator password must have at least 12 characters")
+	case *metricsToken != "" && len(*metricsToken) < 16:
+		return fail("the metrics token must have at least 16 characters")
 	}
 	useTLS := *certFile != "" || *keyFile != ""
 	if useTLS && (*certFile == "" || *keyFile == "") {
@@ -151,7 +154,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
-	st, err := intake.OpenStore(ctx, *data)
+	st, err := bf.open(ctx, false)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -160,7 +163,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if h := systemd.LogHandler("idbooth-intake", slog.LevelInfo); h != nil {
 		log = slog.New(h) // under systemd: the journal, a field per attribute
 	}
-	is := &intake.Server{Store: st, Token: *token, Log: log}
+	is := &intake.Server{Store: st, Token: *token, Log: log, MetricsToken: *metricsToken,
+		Metrics: metrics.New(st.Count, log)}
+	if *operatorPassword != "" {
+		is.Dashboard = (&fleet.Dashboard{Source: st, Password: *operatorPassword, Secure: useTLS, Log: log}).Handler()
+	}
 	srv := &http.Server{
 		Handler:           is.Handler(),
 		TLSConfig:         tlsConfig,

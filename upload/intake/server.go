@@ -3,24 +3,32 @@ package intake
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/idbooth/idbooth/upload"
+	"github.com/idbooth/idbooth/upload/intake/metrics"
 	"github.com/mattn/go-sqlite3"
 )
 
-// Server answers the booths' PUTs.
+// Server answers the booths' PUTs and status reports, and serves the fleet dashboard and the
+// metrics when it has them.
 type Server struct {
-	Store *Store
-	// Token is the bearer token booths present.
+	// Store is where applications, booths and their status go: SQLite (*Store) or PostgreSQL
+	// (pgstore).
+	Store Backend
+	// Token is the bearer token every booth may present (small set-ups); "" accepts only the
+	// booths' own tokens (idbooth-intake booth add).
 	Token string
+	// Metrics, if set, counts requests, outcomes and booths' last-seen times, served at
+	// GET /metrics to a bearer of MetricsToken.
+	Metrics      *metrics.Metrics
+	MetricsToken string
+	// Dashboard, if set, serves the operators' fleet page under /fleet/.
+	Dashboard http.Handler
 	// Log gets the refused requests, without personal data: the first of a client, then one
 	// line per client and code for each LogInterval (LogRefusals). Default: discard.
 	Log *slog.Logger
@@ -54,31 +62,30 @@ func (s *Server) Handler() http.Handler {
 		w.Write([]byte(`{"status":"ok"}` + "\n"))
 	})
 	mux.HandleFunc("GET "+upload.AuthPath, func(w http.ResponseWriter, r *http.Request) {
-		if !s.authorized(r) {
-			s.refuse(w, r, &Refusal{http.StatusUnauthorized, upload.CodeUnauthorized, "missing or wrong bearer token"})
+		if _, ref := s.authenticate(r); ref != nil {
+			s.refuse(w, r, ref)
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	return mux
-}
-
-// authorized checks the Authorization header: the Bearer scheme, case-insensitively and after
-// one or more spaces (RFC 9110 §11.1, §11.4), and the token.
-func (s *Server) authorized(r *http.Request) bool {
-	scheme, got, found := strings.Cut(r.Header.Get("Authorization"), " ")
-	got = strings.TrimLeft(got, " ")
-	// Compare hashes so the comparison's time says nothing about the token's length either.
-	a, b := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(s.Token))
-	return found && strings.EqualFold(scheme, "Bearer") && s.Token != "" && subtle.ConstantTimeCompare(a[:], b[:]) == 1
+	mux.HandleFunc("PUT /v1/booths/{id}/status", s.putStatus)
+	if s.Dashboard != nil {
+		mux.Handle("/fleet/", s.Dashboard)
+	}
+	if s.Metrics == nil {
+		return mux
+	}
+	mux.Handle("GET /metrics", s.metricsHandler())
+	return s.Metrics.Instrument(mux)
 }
 
 func (s *Server) put(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(r) {
-		s.refuse(w, r, &Refusal{http.StatusUnauthorized, upload.CodeUnauthorized, "missing or wrong bearer token"})
+	who, ref := s.authenticate(r)
+	if ref != nil {
+		s.refuse(w, r, ref)
 		return
 	}
-	a, err := s.receive(w, r)
+	a, err := s.receive(w, r, who)
 	if err != nil {
 		var ref *Refusal
 		if !errors.As(err, &ref) {
@@ -92,6 +99,11 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request) {
 	if a.created {
 		status, code = upload.StatusCreated, http.StatusCreated
 	}
+	outcome := metrics.Exists
+	if a.created {
+		outcome = metrics.Created
+	}
+	s.stored(outcome, a.Application)
 	writeJSON(w, code, upload.Answer{UUID: a.UUID, Status: status})
 }
 
@@ -102,7 +114,7 @@ type received struct {
 
 // receive reads, checks and stores one application. It returns a *Refusal for what the booth
 // sent, another error for what went wrong here.
-func (s *Server) receive(w http.ResponseWriter, r *http.Request) (received, error) {
+func (s *Server) receive(w http.ResponseWriter, r *http.Request, who caller) (received, error) {
 	// One allocation of the announced size (the limit bounds it); a chunked body grows.
 	var buf bytes.Buffer
 	buf.Grow(int(min(max(r.ContentLength, 0), upload.MaxRequestBytes)) + bytes.MinRead)
@@ -119,6 +131,9 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request) (received, erro
 	if err != nil {
 		return received{}, err
 	}
+	if !who.may(a.BoothID) {
+		return received{}, &Refusal{http.StatusForbidden, upload.CodeBoothMismatch, "this booth's token is for another booth"}
+	}
 	if err := s.validate(r.Context(), a, r.PathValue("uuid")); err != nil {
 		return received{}, err
 	}
@@ -126,8 +141,9 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request) (received, erro
 	var se sqlite3.Error
 	switch {
 	case errors.Is(err, ErrConflict):
+		s.stored(metrics.Conflict, a)
 		return received{}, &Refusal{http.StatusConflict, upload.CodeConflict, "this uuid is held with other content"}
-	case errors.As(err, &se) && se.Code == sqlite3.ErrFull:
+	case errors.Is(err, ErrStorageFull), errors.As(err, &se) && se.Code == sqlite3.ErrFull:
 		return received{}, &Refusal{http.StatusInsufficientStorage, upload.CodeStorageFull, "intake storage is full"}
 	}
 	return received{a, created}, err

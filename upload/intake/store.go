@@ -116,10 +116,16 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
 		return err
 	}
-	if version >= 1 {
+	if version >= 2 {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, schema); err != nil {
+	if version < 1 {
+		if _, err := tx.ExecContext(ctx, schema); err != nil {
+			return err
+		}
+	}
+	// Version 2: the booth registry and the booths' status reports (fleetdb.go).
+	if _, err := tx.ExecContext(ctx, fleetSchema+`PRAGMA user_version = 2;`); err != nil {
 		return err
 	}
 	return tx.Commit()
