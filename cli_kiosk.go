@@ -61,7 +61,7 @@ func runKiosk(ctx context.Context, env *cliEnv, args []string) int {
 	fs.StringVar(&f.boothID, "booth", hostname(), "booth ID (on every application and slip)")
 	fs.StringVar(&f.boothName, "booth-name", "", "booth name printed on the slip")
 	fs.StringVar(&f.languages, "languages", strings.Join(assets.Offered, ","), "languages offered to residents, comma-separated")
-	fs.DurationVar(&f.idle, "idle-timeout", 60*time.Second, "without a touch for this long, ask \"are you still there?\", then wipe the session")
+	fs.DurationVar(&f.idle, "idle-timeout", 0, "without a touch for this long, ask \"are you still there?\", then wipe the session (default 60s; 5m in counter mode)")
 	fs.BoolVar(&f.photoSheet, "photo-sheet", false, "offer the ID-photo sheet on the thank-you screen")
 	fs.StringVar(&f.printer, "printer", "", "slip printer: a CUPS queue, escpos://HOST:PORT, escpos:/dev/usb/lp0, pdf:DIR (PDF files), none; default pdf:<data dir>/slips")
 	fs.StringVar(&f.statusURL, "status-url", slip.DefaultStatusURL, "the status page the slip's QR code leads to")
@@ -88,6 +88,9 @@ func runKiosk(ctx context.Context, env *cliEnv, args []string) int {
 	}
 	if f.mode != "kiosk" && f.mode != "counter" {
 		return fail(fmt.Errorf("--mode: %q is neither kiosk nor counter", f.mode))
+	}
+	if f.idle == 0 {
+		f.idle = defaultIdleTimeout(f.mode)
 	}
 	startProfiler()
 	// The live photo guidance allocates a few MB a frame and frees them at once: collect earlier
@@ -198,6 +201,17 @@ func (f *kioskFlags) settings(lang string) (app.Settings, error) {
 		return s, fmt.Errorf("--volume: 0 to %d", voice.MaxVolume)
 	}
 	return s, nil
+}
+
+// defaultIdleTimeout is how long a session waits for a touch before asking "are you still
+// there?". A resident who walks off should not leave their data on screen for long; a clerk
+// reads the resident's documents between keystrokes, and signing them out every minute would
+// make them raise the timeout for every booth.
+func defaultIdleTimeout(mode string) time.Duration {
+	if mode == "counter" {
+		return 5 * time.Minute
+	}
+	return 60 * time.Second
 }
 
 // settingsValues are the settings operator mode saves, under their flags' names.

@@ -61,7 +61,11 @@ func (s *reviewScreen) render(k *kiosk) {
 		s.photo.Image = decodeOr(p.JPEG)
 		s.photo.Refresh()
 	}
-	setText(s.heading, m.T("ui.review.heading"), 0)
+	heading := m.T("ui.review.heading") // "the photo taken": at a counter it may be a scan or a file
+	if f.Counter() {
+		heading = m.T("counter.review.heading")
+	}
+	setText(s.heading, heading, 0)
 	s.callStaff.Hide()
 	setText(s.staffNote, "", 0)
 	if p.OK {
