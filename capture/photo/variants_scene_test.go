@@ -20,7 +20,7 @@ import (
 // ../shared/testdata (CC0) and labelled by how it was made: the frame's wall replaced by a
 // foggy landscape whose features take 3–8% of the light is refused as background_not_plain,
 // while the same frame on a plain wall lit unevenly (a smooth fall-off of 10–12% across it, a
-// vignette; also without grain, as a denoising camera gives it, its 8-bit steps showing) is
+// vignette, a spot light behind the head taking up to 40% off the corners; also without grain, as a denoising camera gives it, its 8-bit steps showing) is
 // accepted; a dark cap or beanie (L* 10–20) is refused as head_covering, while the
 // same face with its hair dyed as dark is accepted.
 func TestSceneVariants(t *testing.T) {
@@ -42,7 +42,8 @@ func TestSceneVariants(t *testing.T) {
 			{"pale wall lit from the right", func() gocv.Mat {
 				return replaceWall(frame, wall, tintedWall(frame, color.RGBA{226, 224, 218, 0}, -0.10, 0.06))
 			}, nil},
-			{"backdrop lit from behind the head", func() gocv.Mat { return replaceWall(frame, wall, glowWall(frame, wall, src, 0.25)) }, nil},
+			{"backdrop lit from behind the head", func() gocv.Mat { return replaceWall(frame, wall, glowWall(frame, wall, src, 0.5, 0.25)) }, nil},
+			{"backdrop spot behind the head", func() gocv.Mat { return replaceWall(frame, wall, glowWall(frame, wall, src, 0.3, 0.4)) }, nil},
 			{"fog, shoreline at eye level", func() gocv.Mat { return replaceWall(frame, wall, foggyShore(frame, src, 0, 0.05, 1)) }, []photo.Code{photo.BackgroundNotPlain}},
 			{"haze, shore just below the top of the head", func() gocv.Mat {
 				return replaceWall(frame, wall, foggyShore(frame, src, (src.crown-src.eyeY)/src.u+0.6, 0.04, 2))
@@ -198,12 +199,13 @@ func steppedWall(frame gocv.Mat, c color.RGBA, fall float64) *linearImage {
 }
 
 // glowWall is the frame's wall lit by a background light aimed behind the head: brightest
-// there, falling off by fall towards the frame's corners (a wide Gaussian).
-func glowWall(frame gocv.Mat, wall []bool, src examinerSource, fall float64) *linearImage {
+// there, falling off by fall towards the frame's corners (a Gaussian spot of spot × the frame's
+// height).
+func glowWall(frame gocv.Mat, wall []bool, src examinerSource, spot, fall float64) *linearImage {
 	col := wallColour(frame, wall)
 	w, h := frame.Cols(), frame.Rows()
 	bg := newLinearImage(w, h)
-	sigma := 0.5 * float64(h)
+	sigma := spot * float64(h)
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
 			r2 := sq(float64(x)-src.eyeX) + sq(float64(y)-src.eyeY)
