@@ -133,15 +133,17 @@ func gcCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // exportCmd writes the received applications into --out (export package).
 func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var out, since *string
+	var settle *time.Duration
 	return adminCmd(ctx, "export", args, stdout, stderr, func(fs *flag.FlagSet) {
 		out = fs.String("out", "", "export directory (JSON lines, photos, the cursor to resume from)")
 		since = fs.String("since", "", "first run only: leave out what was received before this (RFC 3339 time or YYYY-MM-DD)")
+		settle = fs.Duration("settle", export.Settle, "export only what was received longer ago than this (replicas commit slightly out of order)")
 	}, func(b intake.Backend, _ []string) int {
 		if *out == "" {
 			fmt.Fprintln(stderr, "idbooth-intake export: --out is required")
 			return 2
 		}
-		var opts export.Options
+		opts := export.Options{Settle: *settle}
 		if *since != "" {
 			t, err := parseSince(*since)
 			if err != nil {

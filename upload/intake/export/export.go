@@ -25,9 +25,9 @@ type Source interface {
 	Received(ctx context.Context, after intake.Cursor, until time.Time, limit int) ([]intake.Received, error)
 }
 
-// Settle is how old an application must be to be exported: rows are committed in an order
-// slightly different from their received times (several replicas), so the newest moments
-// wait until every request that began in them has committed.
+// Settle is how old an application must be to be exported, by default: rows are committed in
+// an order slightly different from their received times (several replicas), so the newest
+// moments wait until every request that began in them has committed.
 const Settle = time.Minute
 
 // Files in the export directory.
@@ -57,13 +57,16 @@ type Options struct {
 	// Since: applications received before it are left out (first run only: a later run
 	// resumes from the cursor).
 	Since time.Time
+	// Settle: only applications received longer ago than this are exported (Settle is right
+	// for replicas; 0 for one process, whose commits follow its clock).
+	Settle time.Duration
 	// Now is the clock (default time.Now); Page the applications read at once (default 20).
 	Now  func() time.Time
 	Page int
 }
 
-// Run exports what was received since the cursor (or opts.Since) until Settle ago, and returns
-// how many applications it wrote.
+// Run exports what was received since the cursor (or opts.Since) until opts.Settle ago, and
+// returns how many applications it wrote.
 func Run(ctx context.Context, src Source, dir string, opts Options) (int, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -94,7 +97,7 @@ func Run(ctx context.Context, src Source, dir string, opts Options) (int, error)
 	if _, err := lines.Seek(cur.Bytes, 0); err != nil {
 		return 0, err
 	}
-	until := opts.Now().Add(-Settle)
+	until := opts.Now().Add(-opts.Settle)
 	n := 0
 	for {
 		page, err := src.Received(ctx, cur.Cursor, until, opts.Page)

@@ -77,7 +77,7 @@ func TestExportResumesExactlyOnce(t *testing.T) {
 	now := t0.Add(time.Hour)
 	h.apps = append(h.apps, app(23, now.Add(-30*time.Second)))
 	dir := t.TempDir()
-	opts := export.Options{Since: t0.Add(time.Second), Now: func() time.Time { return now }, Page: 5}
+	opts := export.Options{Since: t0.Add(time.Second), Settle: export.Settle, Now: func() time.Time { return now }, Page: 5}
 
 	h.failAfter = 2 // the third read fails: two pages written
 	n, err := export.Run(context.Background(), h, dir, opts)
