@@ -7,14 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/idbooth/idbooth/internal/testsupport"
+	"github.com/idbooth/idbooth/internal/testsupport/browser"
 	"github.com/idbooth/idbooth/storage"
 	"github.com/idbooth/idbooth/storage/storagetest"
 	"github.com/idbooth/idbooth/upload"
@@ -175,10 +174,7 @@ func TestRevokedBoothIsRefusedAlone(t *testing.T) {
 // last report is 25 h old and one that reported just now; the fleet page, read in headless
 // Chromium after the operator's login, flags the first and not the second.
 func TestDashboardFlagsASilentBooth(t *testing.T) {
-	browser, err := exec.LookPath("chromium")
-	if err != nil {
-		testsupport.Missing(t, "chromium: %v", err)
-	}
+	ctx := browser.Start(t)
 	dir := t.TempDir()
 	data := filepath.Join(dir, "intake")
 	st, err := intake.OpenStore(context.Background(), data)
@@ -201,15 +197,7 @@ func TestDashboardFlagsASilentBooth(t *testing.T) {
 	if code := putStatus(t, base, testToken, "shibuya-01", *report); code != http.StatusNoContent {
 		t.Fatalf("status: %d", code)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browser), chromedp.NoSandbox, chromedp.UserDataDir(t.TempDir()))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/fleet/"), chromedp.WaitVisible("#password"),
-		chromedp.SendKeys("#password", password), chromedp.Click("#login"), chromedp.WaitVisible("#fleet")); err != nil {
+	if err := browser.LogIn(ctx, base+"/fleet/", password, "#fleet"); err != nil {
 		t.Fatal(err)
 	}
 	silent, err := chromedp.Run(ctx, chromedp.Text("#booth-nerima-01"))

@@ -8,13 +8,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/idbooth/idbooth/internal/testsupport"
+	"github.com/idbooth/idbooth/internal/testsupport/browser"
 	"github.com/idbooth/idbooth/upload"
 	"github.com/idbooth/idbooth/upload/intake/fleet"
 )
@@ -131,29 +130,10 @@ func TestLogin(t *testing.T) {
 // silent for 26 h is flagged, the one silent for 23 h is not. IDBOOTH_FLEET_SCREENSHOT=FILE
 // keeps the screenshot (the README's picture).
 func TestDashboardInChromium(t *testing.T) {
-	browser, err := exec.LookPath("chromium")
-	if err != nil {
-		testsupport.Missing(t, "chromium: %v", err)
-	}
 	srv := httptest.NewServer(newDashboard().Handler())
 	defer srv.Close()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browser), chromedp.NoSandbox,
-		chromedp.WindowSize(1280, 800), chromedp.UserDataDir(t.TempDir()))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-
-	err = chromedp.Do(ctx,
-		chromedp.Navigate(srv.URL+"/fleet/"),
-		chromedp.WaitVisible("#password"),
-		chromedp.SendKeys("#password", "operator-password-1"),
-		chromedp.Click("#login"),
-		chromedp.WaitVisible("#fleet"),
-	)
-	if err != nil {
+	ctx := browser.Start(t)
+	if err := browser.LogIn(ctx, srv.URL+"/fleet/", "operator-password-1", "#fleet"); err != nil {
 		t.Fatal(err)
 	}
 	text := func(sel string) string {
