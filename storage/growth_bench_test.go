@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -39,7 +40,36 @@ type growthBooth struct {
 	backlog  bool
 	n        int
 	receipts []string
-	enqueue  []time.Duration // each enqueue's time
+	enqueue  []cost // each enqueue's
+}
+
+// cost is an operation's wall time and the CPU time the process spent on it (user and system).
+// On a machine that other work loads, the wall time grows with the load; the CPU time much
+// less, so it shows what grows with the queue.
+type cost struct{ wall, cpu time.Duration }
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// timed runs op and returns its cost.
+func timed(op func() error) (cost, error) {
+	c0, t0 := cpuTime(), time.Now()
+	err := op()
+	return cost{time.Since(t0), cpuTime() - c0}, err
+}
+
+// median is the median wall time and, apart, the median CPU time of costs.
+func median(costs []cost) cost {
+	var wall, cpu []time.Duration
+	for _, c := range costs {
+		wall, cpu = append(wall, c.wall), append(cpu, c.cpu)
+	}
+	slices.Sort(wall)
+	slices.Sort(cpu)
+	return cost{wall[len(wall)/2], cpu[len(cpu)/2]}
 }
 
 const growthPerDay = 30
@@ -54,11 +84,11 @@ func (g *growthBooth) growTo(b *testing.B, n int) {
 	}
 	for g.n < n {
 		a := storagetest.Application(g.n, photo64K)
-		t0 := time.Now()
-		if err := g.s.Enqueue(ctx, a); err != nil {
+		c, err := timed(func() error { return g.s.Enqueue(ctx, a) })
+		if err != nil {
 			b.Fatal(err)
 		}
-		g.enqueue = append(g.enqueue, time.Since(t0))
+		g.enqueue = append(g.enqueue, c)
 		g.receipts = append(g.receipts, a.Receipt)
 		g.n++
 		g.c.Add(24 * time.Hour / growthPerDay)
@@ -113,33 +143,29 @@ func (g *growthBooth) checkpoint(b *testing.B) {
 	}
 }
 
-// timeOp returns the median time of up to reps runs of op (at least 5, then while they take
+// timeOp returns the median cost of up to reps runs of op (at least 5, then while they take
 // less than 2 s in all); the median, so that another process's burst on a shared machine does
 // not stand for the operation. prep runs untimed before each.
-func timeOp(b *testing.B, reps int, prep func(), op func() error) time.Duration {
-	var times []time.Duration
+func timeOp(b *testing.B, reps int, prep func(), op func() error) cost {
+	var costs []cost
 	var spent time.Duration
 	for i := 0; i < reps && (i < 5 || spent < 2*time.Second); i++ {
 		if prep != nil {
 			prep()
 		}
-		t0 := time.Now()
-		if err := op(); err != nil {
+		c, err := timed(op)
+		if err != nil {
 			b.Fatal(err)
 		}
-		d := time.Since(t0)
-		times, spent = append(times, d), spent+d
+		costs, spent = append(costs, c), spent+c.wall
 	}
-	slices.Sort(times)
-	return times[len(times)/2]
+	return median(costs)
 }
 
-func (g *growthBooth) measure(b *testing.B) map[string]time.Duration {
+func (g *growthBooth) measure(b *testing.B) map[string]cost {
 	ctx := context.Background()
-	m := map[string]time.Duration{}
-	last := slices.Clone(g.enqueue[max(0, len(g.enqueue)-501):])
-	slices.Sort(last)
-	m["enqueue"] = last[len(last)/2]
+	m := map[string]cost{}
+	m["enqueue"] = median(g.enqueue[max(0, len(g.enqueue)-501):])
 	m["stats"] = timeOp(b, 101, nil, func() error { _, err := g.s.Stats(ctx); return err })
 	list := func(f storage.Filter, want int) func() error {
 		return func() error {
@@ -241,7 +267,7 @@ func growth(b *testing.B, name string, backlog bool) {
 	defer raw.Close()
 	g := &growthBooth{s: s, c: c, raw: raw, backlog: backlog}
 	sizes := []int{1000, 10000, 100000}
-	results := map[int]map[string]time.Duration{}
+	results := map[int]map[string]cost{}
 	for _, n := range sizes {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			// The testing package may call this more than once; the queue grows only once.
@@ -250,8 +276,9 @@ func growth(b *testing.B, name string, backlog bool) {
 				results[n] = g.measure(b)
 			}
 			for _, op := range growthOps {
-				if d, ok := results[n][op]; ok {
-					b.ReportMetric(float64(d.Microseconds())/1000, op+"-ms")
+				if c, ok := results[n][op]; ok {
+					b.ReportMetric(float64(c.wall.Microseconds())/1000, op+"-ms")
+					b.ReportMetric(float64(c.cpu.Microseconds())/1000, op+"-cpu-ms")
 				}
 			}
 		})
@@ -262,24 +289,31 @@ func growth(b *testing.B, name string, backlog bool) {
 	}
 }
 
-// growthTable is the figures as a Markdown table, with each size's ratio to the smallest.
-func growthTable(sizes []int, results map[int]map[string]time.Duration) string {
+// growthTable is the figures as a Markdown table, wall times then CPU times, each with the
+// ratio of the largest size to the smallest.
+func growthTable(sizes []int, results map[int]map[string]cost) string {
 	var sb strings.Builder
 	sb.WriteString("| op |")
-	for _, n := range sizes {
-		fmt.Fprintf(&sb, " %d |", n)
+	for _, kind := range []string{"", "CPU "} {
+		for _, n := range sizes {
+			fmt.Fprintf(&sb, " %s%d |", kind, n)
+		}
+		sb.WriteString(" " + kind + "ratio |")
 	}
-	sb.WriteString(" ratio |\n|---|" + strings.Repeat("---|", len(sizes)+1) + "\n")
+	sb.WriteString("\n|---|" + strings.Repeat("---|", 2*(len(sizes)+1)) + "\n")
 	for _, op := range growthOps {
 		if _, ok := results[sizes[0]][op]; !ok {
 			continue
 		}
 		fmt.Fprintf(&sb, "| %s |", op)
-		for _, n := range sizes {
-			fmt.Fprintf(&sb, " %.3f ms |", float64(results[n][op].Microseconds())/1000)
+		for _, get := range []func(cost) time.Duration{func(c cost) time.Duration { return c.wall }, func(c cost) time.Duration { return c.cpu }} {
+			for _, n := range sizes {
+				fmt.Fprintf(&sb, " %.3f ms |", float64(get(results[n][op]).Microseconds())/1000)
+			}
+			first, last := get(results[sizes[0]][op]), get(results[sizes[len(sizes)-1]][op])
+			fmt.Fprintf(&sb, " %.2f× |", float64(last)/float64(max(first, time.Microsecond)))
 		}
-		first, lastD := results[sizes[0]][op], results[sizes[len(sizes)-1]][op]
-		fmt.Fprintf(&sb, " %.2f× |\n", float64(lastD)/float64(max(first, time.Microsecond)))
+		sb.WriteString("\n")
 	}
 	return sb.String()
 }
