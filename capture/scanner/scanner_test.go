@@ -131,11 +131,23 @@ func TestScanBusyAndCancel(t *testing.T) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		_, first = s.Scan(ctx)
+		// The probes below hold the scanner for an instant: begin again if one was in the way.
+		for _, first = s.Scan(ctx); errors.Is(first, scanner.ErrBusy); _, first = s.Scan(ctx) {
+		}
 	}()
-	time.Sleep(100 * time.Millisecond)
-	if _, err := s.Scan(context.Background()); !errors.Is(err, scanner.ErrBusy) {
-		t.Errorf("second scan: %v, want ErrBusy", err)
+	// A second scan is refused as busy once the first has begun. Asked with a context already
+	// done, a second scan that found the scanner free returns at once instead of scanning, so
+	// this waits for the first however loaded the machine is.
+	done, stop := context.WithCancel(context.Background())
+	stop()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		_, err := s.Scan(done)
+		if errors.Is(err, scanner.ErrBusy) {
+			break
+		}
+		if !errors.Is(err, context.Canceled) || time.Now().After(deadline) {
+			t.Fatalf("second scan: %v, want ErrBusy", err)
+		}
 	}
 	cancel()
 	wg.Wait()
@@ -143,8 +155,6 @@ func TestScanBusyAndCancel(t *testing.T) {
 		t.Errorf("cancelled scan: %v", first)
 	}
 	// Free again afterwards: a scan with a context already done is refused for that, not busy.
-	done, stop := context.WithCancel(context.Background())
-	stop()
 	if _, err := s.Scan(done); !errors.Is(err, context.Canceled) {
 		t.Errorf("after the cancelled scan: %v", err)
 	}
