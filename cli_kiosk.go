@@ -227,7 +227,8 @@ func newSyncWorker(store *storage.Store, s app.Settings, caFile string) (*upload
 	if err != nil {
 		return nil, err
 	}
-	return &upload.Worker{Store: store, Target: client, Fatal: storage.IsFatal, Log: slog.Default()}, nil
+	report := func(ctx context.Context) { reportStatus(ctx, slog.Default(), client, store, s.BoothID) }
+	return &upload.Worker{Store: store, Target: client, Fatal: storage.IsFatal, Log: slog.Default(), Report: report}, nil
 }
 
 // openKioskPrinter reads --printer: none, a folder of PDFs (the default: in the data

@@ -2,16 +2,13 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"log/slog"
 	"regexp"
 	"time"
 
 	"github.com/idbooth/idbooth/storage"
 	"github.com/idbooth/idbooth/upload"
 )
-
-// statusEvery is how often a running `idbooth sync` reports the booth's status.
-const statusEvery = 5 * time.Minute
 
 // boothStatus is the booth's health report (upload.BoothStatus): queue counts and the age of
 // its oldest unsent application, the app's version. The sync process does not see the camera
@@ -39,26 +36,12 @@ func statusVersion(v string) string {
 
 // reportStatus sends the booth's status once. A failure is only logged: the report is not the
 // booth's business, the applications are.
-func reportStatus(ctx context.Context, env *cliEnv, client *upload.Client, store *storage.Store, boothID string) {
+func reportStatus(ctx context.Context, log *slog.Logger, client *upload.Client, store *storage.Store, boothID string) {
 	st, err := store.Stats(ctx)
 	if err == nil {
 		err = client.PutStatus(ctx, boothID, boothStatus(st, time.Now()))
 	}
 	if err != nil && ctx.Err() == nil {
-		fmt.Fprintln(env.stderr, "idbooth sync: status report:", err)
-	}
-}
-
-// reportStatusEvery reports at once and then every interval until ctx ends.
-func reportStatusEvery(ctx context.Context, env *cliEnv, client *upload.Client, store *storage.Store, boothID string, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		reportStatus(ctx, env, client, store, boothID)
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+		log.Warn("sync: status report failed", "err", err)
 	}
 }

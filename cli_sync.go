@@ -69,15 +69,10 @@ func runSync(ctx context.Context, env *cliEnv, args []string) int {
 		if _, err := store.Purge(ctx, *retention); err != nil {
 			fmt.Fprintln(env.stderr, "idbooth sync: purge:", err)
 		}
-		reportStatus(ctx, env, client, store, *boothID)
+		reportStatus(ctx, w.Log, client, store, *boothID)
 	} else {
-		statusCtx, stopStatus := context.WithCancel(ctx)
-		reported := make(chan struct{})
-		go func() { reportStatusEvery(statusCtx, env, client, store, *boothID, statusEvery); close(reported) }()
-		err := w.Run(ctx)
-		stopStatus()
-		<-reported
-		if err != nil {
+		w.Report = func(ctx context.Context) { reportStatus(ctx, w.Log, client, store, *boothID) }
+		if err := w.Run(ctx); err != nil {
 			fmt.Fprintln(env.stderr, "idbooth sync:", err)
 			return exitUsage
 		}

@@ -1,6 +1,7 @@
 package upload
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"sync"
@@ -52,6 +53,11 @@ type Worker struct {
 	Fatal func(error) bool
 	// Log receives one line per round and per failure, without personal data. Default: discard.
 	Log *slog.Logger
+	// Report, if set, is called by Run after a round at most every ReportEvery (default 5
+	// minutes), the first time after the first round: the booth reports its status to the
+	// intake there (Client.PutStatus).
+	Report      func(ctx context.Context)
+	ReportEvery time.Duration
 
 	initOnce sync.Once
 	trigger  chan struct{}
@@ -133,10 +139,14 @@ func (w *Worker) Run(ctx context.Context) error {
 	if err := w.Recover(ctx); err != nil && ctx.Err() == nil {
 		return err
 	}
-	var lastPurge time.Time
+	var lastPurge, lastReport time.Time
 	downRounds := 0
 	for ctx.Err() == nil {
 		res := w.Drain(ctx)
+		if w.Report != nil && time.Since(lastReport) >= cmp.Or(w.ReportEvery, 5*time.Minute) {
+			w.Report(ctx)
+			lastReport = time.Now()
+		}
 		if res.Err != nil && w.Fatal != nil && w.Fatal(res.Err) {
 			return res.Err
 		}
