@@ -122,7 +122,7 @@ func runKiosk(ctx context.Context, env *cliEnv, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-	newSync := func(s app.Settings) (*upload.Worker, error) { return newSyncWorker(store, s, f.caFile) }
+	newSync := func(s app.Settings) (*upload.Worker, error) { return newSyncWorker(store, s, f.caFile, printer) }
 	var worker *upload.Worker
 	if settings.IntakeURL != "" {
 		if worker, err = newSync(settings); err != nil {
@@ -222,12 +222,14 @@ func settingsValues(s app.Settings) map[string]string {
 		"high-contrast": fmt.Sprint(s.HighContrast), "large-type": fmt.Sprint(s.LargeType)}
 }
 
-func newSyncWorker(store *storage.Store, s app.Settings, caFile string) (*upload.Worker, error) {
+// newSyncWorker makes the kiosk's sync worker; its status reports include the printer's state.
+func newSyncWorker(store *storage.Store, s app.Settings, caFile string, printer app.Printing) (*upload.Worker, error) {
 	client, err := upload.NewClient(upload.ClientConfig{URL: s.IntakeURL, Token: s.IntakeToken, CAFile: caFile})
 	if err != nil {
 		return nil, err
 	}
-	report := func(ctx context.Context) { reportStatus(ctx, slog.Default(), client, store, s.BoothID) }
+	ready, _ := printer.(slip.ReadyChecker)
+	report := func(ctx context.Context) { reportStatus(ctx, slog.Default(), client, store, ready, s.BoothID) }
 	return &upload.Worker{Store: store, Target: client, Fatal: storage.IsFatal, Log: slog.Default(), Report: report}, nil
 }
 

@@ -2,23 +2,25 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"regexp"
 	"time"
 
+	"github.com/idbooth/idbooth/slip"
 	"github.com/idbooth/idbooth/storage"
 	"github.com/idbooth/idbooth/upload"
 )
 
 // boothStatus is the booth's health report (upload.BoothStatus): queue counts and the age of
-// its oldest unsent application, the app's version. The sync process does not see the camera
-// or the printer: their states are "unknown" here.
-func boothStatus(st storage.Stats, now time.Time) *upload.BoothStatus {
+// its oldest unsent application, the printer's state and the app's version. The sync does not
+// see the camera: its state is "unknown" here.
+func boothStatus(st storage.Stats, printer upload.Device, now time.Time) *upload.BoothStatus {
 	s := &upload.BoothStatus{
 		AppVersion: statusVersion(appVersion()),
 		Queue:      upload.QueueDepth{Pending: st.Pending, Sending: st.Sending, Sent: st.Sent, Failed: st.Failed},
 		PhotoCheck: upload.Device{State: upload.DeviceUnknown},
-		Printer:    upload.Device{State: upload.DeviceUnknown},
+		Printer:    printer,
 	}
 	if !st.OldestUnsent.IsZero() {
 		s.OldestPendingSeconds = max(0, int64(now.Sub(st.OldestUnsent)/time.Second))
@@ -34,12 +36,31 @@ func statusVersion(v string) string {
 	return v[:min(len(v), 64)]
 }
 
+// printerState asks the printer whether it is ready (nil: the booth has none, or one that
+// cannot tell: "unknown"); only the kind of failure goes in the report.
+func printerState(ctx context.Context, p slip.ReadyChecker) upload.Device {
+	if p == nil {
+		return upload.Device{State: upload.DeviceUnknown}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	_, err := p.Ready(ctx)
+	d := upload.Device{State: upload.DeviceOK, At: time.Now().UTC()}
+	switch {
+	case errors.Is(err, slip.ErrPaperOut):
+		d.State, d.Code = upload.DeviceError, "paper_out"
+	case err != nil:
+		d.State, d.Code = upload.DeviceError, "unavailable"
+	}
+	return d
+}
+
 // reportStatus sends the booth's status once. A failure is only logged: the report is not the
 // booth's business, the applications are.
-func reportStatus(ctx context.Context, log *slog.Logger, client *upload.Client, store *storage.Store, boothID string) {
+func reportStatus(ctx context.Context, log *slog.Logger, client *upload.Client, store *storage.Store, printer slip.ReadyChecker, boothID string) {
 	st, err := store.Stats(ctx)
 	if err == nil {
-		err = client.PutStatus(ctx, boothID, boothStatus(st, time.Now()))
+		err = client.PutStatus(ctx, boothID, boothStatus(st, printerState(ctx, printer), time.Now()))
 	}
 	if err != nil && ctx.Err() == nil {
 		log.Warn("sync: status report failed", "err", err)

@@ -1,8 +1,15 @@
 package main
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/idbooth/idbooth/slip"
+	"github.com/idbooth/idbooth/slip/escpostest"
+	"github.com/idbooth/idbooth/storage"
+	"github.com/idbooth/idbooth/upload"
 )
 
 // TestSyncReportsTheBoothsStatus: `idbooth sync --once` also reports the booth's status to the
@@ -31,5 +38,30 @@ func TestStatusVersionFitsTheReport(t *testing.T) {
 	}
 	if got := statusVersion(strings.Repeat("9", 100)); len(got) != 64 {
 		t.Fatalf("%d characters", len(got))
+	}
+}
+
+// TestPrinterStateInTheReport: the report says the printer's state by kind only, from the
+// printer itself (an ESC/POS printer whose roll runs out, a folder of PDF slips).
+func TestPrinterStateInTheReport(t *testing.T) {
+	fake := escpostest.New()
+	p := &slip.ESCPOS{Addr: fake.Listen(t), Timeout: 5 * time.Second}
+	if d := printerState(t.Context(), p); d.State != upload.DeviceOK || d.Code != "" {
+		t.Fatalf("printer with paper: %+v", d)
+	}
+	fake.SetPaperOut(true)
+	if d := printerState(t.Context(), p); d.State != upload.DeviceError || d.Code != "paper_out" {
+		t.Fatalf("printer out of paper: %+v", d)
+	}
+	missing := &slip.PDFFile{Path: filepath.Join(t.TempDir(), "gone", "slip.pdf")}
+	if d := printerState(t.Context(), missing); d.State != upload.DeviceError || d.Code != "unavailable" {
+		t.Fatalf("PDF folder missing: %+v", d)
+	}
+	if d := printerState(t.Context(), nil); d.State != upload.DeviceUnknown {
+		t.Fatalf("no printer: %+v", d)
+	}
+	st := boothStatus(storage.Stats{Pending: 1}, printerState(t.Context(), p), time.Now())
+	if err := st.Validate(); err != nil {
+		t.Fatalf("the report breaks the contract: %v", err)
 	}
 }
