@@ -129,8 +129,8 @@ func (s *Store) Received(ctx context.Context, after intake.Cursor, until time.Ti
 		if err := json.Unmarshal(r.js, a); err != nil {
 			return nil, err
 		}
-		if a.PhotoJPEG, err = s.photos.Get(ctx, r.key); err != nil {
-			return nil, fmt.Errorf("pgstore: photo of %s: %w", r.uuid, err)
+		if a.PhotoJPEG, err = s.photo(ctx, r.uuid, r.key); err != nil {
+			return nil, err
 		}
 		out[i] = intake.Received{Application: a, At: r.at}
 	}

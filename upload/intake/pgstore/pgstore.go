@@ -206,10 +206,25 @@ func (s *Store) Get(ctx context.Context, uuid string) (*upload.Application, erro
 	if err := json.Unmarshal(js, &a); err != nil {
 		return nil, err
 	}
-	if a.PhotoJPEG, err = s.photos.Get(ctx, key); err != nil {
-		return nil, fmt.Errorf("pgstore: photo of %s: %w", uuid, err)
+	if a.PhotoJPEG, err = s.photo(ctx, uuid, key); err != nil {
+		return nil, err
 	}
 	return &a, nil
+}
+
+// ErrPhotoDamaged: a photo's bytes no longer match the SHA-256 they are stored under.
+var ErrPhotoDamaged = errors.New("pgstore: photo damaged in the photo store")
+
+// photo reads the photo of application uuid and checks it against its key.
+func (s *Store) photo(ctx context.Context, uuid, key string) ([]byte, error) {
+	b, err := s.photos.Get(ctx, key)
+	if err == nil && photostore.Key(b) != key {
+		err = ErrPhotoDamaged
+	}
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: photo of %s: %w", uuid, err)
+	}
+	return b, nil
 }
 
 // Referenced reports whether a row points to the photo under key (photostore.Sweep asks).

@@ -97,6 +97,27 @@ func TestPutExistsConflict(t *testing.T) {
 		t.Fatalf("count after reopening %d %v", n, err)
 	}
 
+	// A photo damaged in the store is not handed out as the application's.
+	key := photostore.Key(a.PhotoJPEG)
+	damaged := append([]byte{}, a.PhotoJPEG...)
+	damaged[len(damaged)/2] ^= 0xff
+	if err := photos.Delete(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	if err := photos.Put(ctx, key, damaged); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(ctx, a.UUID); !errors.Is(err, pgstore.ErrPhotoDamaged) {
+		t.Fatalf("get with a damaged photo: %v", err)
+	}
+	// A retried upload of that photo repairs it.
+	if err := photos.Put(ctx, key, a.PhotoJPEG); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(ctx, a.UUID); err != nil {
+		t.Fatalf("get after the repair: %v", err)
+	}
+
 	// gc: a photo whose row never committed goes; the held one stays.
 	orphan := storagetest.Photo(600, 800, 20, 99) // noise makes it another photo
 	if err := photos.Put(ctx, photostore.Key(orphan), orphan); err != nil {
