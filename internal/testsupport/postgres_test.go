@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestPostgresCluster starts a private cluster, creates a database, writes a row, survives an
@@ -32,6 +33,19 @@ func TestPostgresCluster(t *testing.T) {
 		}
 		if got := psql("SHOW listen_addresses"); got != "" {
 			t.Fatalf("listens on TCP: %q", got)
+		}
+		// A client in the middle of a query is cut off by TerminateConnections.
+		long := exec.Command(filepath.Join(PostgresBin, "psql"), "-X", "-d", url, "-c", "SELECT pg_sleep(60)")
+		if err := long.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(500 * time.Millisecond)
+		start := time.Now()
+		if err := pg.TerminateConnections("probe"); err != nil {
+			t.Fatal(err)
+		}
+		if err := long.Wait(); err == nil || time.Since(start) > 10*time.Second {
+			t.Fatalf("the session survived: %v after %v", err, time.Since(start))
 		}
 	})
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
