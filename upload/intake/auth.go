@@ -6,6 +6,8 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/idbooth/idbooth/upload"
 )
@@ -37,10 +39,33 @@ func (s *Server) authenticate(r *http.Request) (caller, *Refusal) {
 		s.Log.Error("intake: booth registry", "err", err)
 		return caller{}, &Refusal{http.StatusServiceUnavailable, upload.CodeBusy, "could not check the token"}
 	case c.Revoked:
-		s.Log.Warn("intake: revoked booth refused", "booth", c.ID, "client", clientOf(r))
+		if s.revokedLog.due(c.ID, s.Now(), s.LogInterval) {
+			s.Log.Warn("intake: revoked booth refused", "booth", c.ID, "client", clientOf(r))
+		}
 		return caller{}, &Refusal{http.StatusForbidden, upload.CodeBoothRevoked, "this booth's token is revoked"}
 	}
 	return caller{Booth: c.ID}, nil
+}
+
+// onceEvery says whether something about key is due to be logged: the first time, then once
+// per interval (a revoked booth retries; the log says so once a minute, not at every retry).
+// The keys are registered booths, so the map stays as small as the fleet.
+type onceEvery struct {
+	mu   sync.Mutex
+	last map[string]time.Time
+}
+
+func (o *onceEvery) due(key string, now time.Time, interval time.Duration) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.last == nil {
+		o.last = map[string]time.Time{}
+	}
+	if t, ok := o.last[key]; ok && now.Sub(t) < interval {
+		return false
+	}
+	o.last[key] = now
+	return true
 }
 
 // bearer is the token of the Authorization header: the Bearer scheme, case-insensitively and

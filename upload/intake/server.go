@@ -37,8 +37,9 @@ type Server struct {
 	// Now is the clock applications are judged by. Default: time.Now.
 	Now func() time.Time
 
-	decoding *memBudget
-	refusals *refusalLog
+	decoding   *memBudget
+	refusals   *refusalLog
+	revokedLog onceEvery
 }
 
 // Handler routes PUT /v1/applications/{uuid}, GET /v1/health (no token) and GET /v1/auth (the
