@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -93,10 +92,8 @@ func (s *Store) Booths(ctx context.Context) ([]fleet.Booth, error) {
 			return nil, err
 		}
 		if seen.Valid {
-			b.LastSeen = time.UnixMilli(seen.Int64)
-			b.Status = new(upload.BoothStatus)
-			if err := json.Unmarshal([]byte(js.String), b.Status); err != nil {
-				return nil, fmt.Errorf("intake: status of %s: %w", b.ID, err)
+			if err := b.Reported(time.UnixMilli(seen.Int64), []byte(js.String)); err != nil {
+				return nil, err
 			}
 		}
 		out = append(out, b)

@@ -6,6 +6,8 @@ package fleet
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/idbooth/idbooth/upload"
@@ -21,6 +23,16 @@ type Booth struct {
 	LastSeen time.Time
 	// Status is that report; nil: never reported.
 	Status *upload.BoothStatus
+}
+
+// Reported sets b's last status report, as stored (JSON), received at seen.
+func (b *Booth) Reported(seen time.Time, report []byte) error {
+	b.LastSeen = seen
+	b.Status = new(upload.BoothStatus)
+	if err := json.Unmarshal(report, b.Status); err != nil {
+		return fmt.Errorf("fleet: status of %s: %w", b.ID, err)
+	}
+	return nil
 }
 
 // Day is the number of applications received on one day (intake's time zone).

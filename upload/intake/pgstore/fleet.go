@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/idbooth/idbooth/upload"
@@ -72,10 +71,8 @@ func (s *Store) Booths(ctx context.Context) ([]fleet.Booth, error) {
 			return nil, err
 		}
 		if seen != nil {
-			b.LastSeen = *seen
-			b.Status = new(upload.BoothStatus)
-			if err := json.Unmarshal(js, b.Status); err != nil {
-				return nil, fmt.Errorf("pgstore: status of %s: %w", b.ID, err)
+			if err := b.Reported(*seen, js); err != nil {
+				return nil, err
 			}
 		}
 		out = append(out, b)
