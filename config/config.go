@@ -129,6 +129,19 @@ func ReadFile(path string) (map[string]string, error) {
 // Apply fills every flag of fs that was not given on the command line from the environment,
 // then from file. Call it after fs.Parse.
 func Apply(fset *flag.FlagSet, file map[string]string) error {
+	return apply(fset, file, EnvName)
+}
+
+// ApplyPrefixed is Apply for another program whose environment variables are prefix + the
+// flag's name (IDBOOTH_INTAKE_DB for the intake's --db), so that a machine running it beside a
+// booth cannot hand the booth's IDBOOTH_DB (its queue) to it.
+func ApplyPrefixed(fset *flag.FlagSet, file map[string]string, prefix string) error {
+	return apply(fset, file, func(name string) string {
+		return prefix + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+	})
+}
+
+func apply(fset *flag.FlagSet, file map[string]string, envName func(string) string) error {
 	given := map[string]bool{}
 	fset.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var errs []error
@@ -136,8 +149,8 @@ func Apply(fset *flag.FlagSet, file map[string]string) error {
 		if given[f.Name] {
 			return
 		}
-		v, ok := os.LookupEnv(EnvName(f.Name))
-		src := EnvName(f.Name)
+		v, ok := os.LookupEnv(envName(f.Name))
+		src := envName(f.Name)
 		if !ok {
 			v, ok = file[f.Name]
 			src = "config file"

@@ -112,3 +112,23 @@ func TestSavedSettingsOverTheAdministratorsFile(t *testing.T) {
 		t.Errorf("without IDBOOTH_SETTINGS: files %v, settings %s", f, SettingsFile())
 	}
 }
+
+// The intake's variables carry their own prefix: a booth's IDBOOTH_DB on the same machine is
+// its queue, not the intake's database.
+func TestApplyPrefixed(t *testing.T) {
+	t.Setenv("IDBOOTH_DB", "/var/lib/idbooth/queue.db")
+	t.Setenv("IDBOOTH_INTAKE_S3_SECRET_KEY", "from-env")
+	fs := flag.NewFlagSet("intake", flag.ContinueOnError)
+	db := fs.String("db", "", "")
+	secret := fs.String("s3-secret-key", "", "")
+	listen := fs.String("listen", "", "")
+	if err := fs.Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := ApplyPrefixed(fs, map[string]string{"listen": "127.0.0.1:9"}, "IDBOOTH_INTAKE_"); err != nil {
+		t.Fatal(err)
+	}
+	if *db != "" || *secret != "from-env" || *listen != "127.0.0.1:9" {
+		t.Errorf("db %q secret %q listen %q", *db, *secret, *listen)
+	}
+}

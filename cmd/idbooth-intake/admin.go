@@ -37,7 +37,7 @@ func adminCmd(ctx context.Context, name string, args []string, stdout, stderr io
 	}
 	file, err := config.ReadFile(*cfgFile)
 	if err == nil {
-		err = config.Apply(fset, file)
+		err = config.ApplyPrefixed(fset, file, envPrefix)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "idbooth-intake %s: %v\n", name, err)

@@ -14,10 +14,14 @@ import (
 	"github.com/idbooth/idbooth/upload/intake/photostore"
 )
 
+// envPrefix names the intake's environment variables: IDBOOTH_INTAKE_ + the flag. The booth's
+// own are IDBOOTH_ + the flag, and both may run on one machine (IDBOOTH_DB is the booth's queue).
+const envPrefix = "IDBOOTH_INTAKE_"
+
 // backendFlags say where the intake keeps its state: SQLite in --data (the default), or
 // PostgreSQL (--db postgres://...) with the photos in --photos (a directory, or
 // s3://bucket/prefix with the --s3-* flags). Every flag can also come from the environment
-// (IDBOOTH_DB, IDBOOTH_S3_SECRET_KEY, ...) or the config file, as config.Apply does.
+// (IDBOOTH_INTAKE_DB, IDBOOTH_INTAKE_S3_SECRET_KEY, ...) or the config file.
 type backendFlags struct {
 	data, db, photos                      *string
 	s3Endpoint, s3Access, s3Secret, s3Reg *string
@@ -31,7 +35,7 @@ func addBackendFlags(fset *flag.FlagSet) *backendFlags {
 		photos:     fset.String("photos", "", "with --db: where photos go, a directory or s3://bucket/prefix (default DATA/photos)"),
 		s3Endpoint: fset.String("s3-endpoint", "", "host:port of the S3 API for --photos s3://..."),
 		s3Access:   fset.String("s3-access-key", "", "S3 access key"),
-		s3Secret:   fset.String("s3-secret-key", "", "S3 secret key (prefer the environment: IDBOOTH_S3_SECRET_KEY)"),
+		s3Secret:   fset.String("s3-secret-key", "", "S3 secret key (prefer the environment: IDBOOTH_INTAKE_S3_SECRET_KEY)"),
 		s3Reg:      fset.String("s3-region", "", "S3 region, if the store wants one"),
 		s3Insecure: fset.Bool("s3-insecure", false, "talk plain HTTP to the S3 endpoint (a loopback or private endpoint only)"),
 	}

@@ -51,7 +51,8 @@ const usage = `usage:
   idbooth-intake --version
 BACKEND: --data DIR (SQLite, the default) | --db postgres://... --photos DIR|s3://bucket/prefix
          [--s3-endpoint HOST:PORT --s3-access-key K --s3-secret-key S --s3-region R --s3-insecure]
-Every flag may come from the environment, IDBOOTH_<FLAG> (IDBOOTH_S3_SECRET_KEY, IDBOOTH_DB, ...).
+Every flag may come from the environment, IDBOOTH_INTAKE_<FLAG> (IDBOOTH_INTAKE_S3_SECRET_KEY,
+IDBOOTH_INTAKE_DB, ...), or the --config file.
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -109,12 +110,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "idbooth-intake serve: "+format+"\n", a...)
 		return 2
 	}
-	// A flag wins over the environment (IDBOOTH_<FLAG>), which wins over the config file.
+	// A flag wins over the environment (IDBOOTH_INTAKE_<FLAG>), which wins over the config file.
 	file, err := config.ReadFile(*cfgFile)
 	if err != nil {
 		return fail("%v", err)
 	}
-	if err := config.Apply(fset, file); err != nil {
+	if err := config.ApplyPrefixed(fset, file, envPrefix); err != nil {
 		return fail("%v", err)
 	}
 	if err := bf.check(); err != nil {

@@ -183,7 +183,7 @@ func TestServeTakesItsSettingsFromTheConfigFile(t *testing.T) {
 	if code, _, errOut := runCmd("serve", "--data", dir); code != 2 || !strings.Contains(errOut, "refusing plain HTTP on 0.0.0.0") {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	t.Setenv("IDBOOTH_LISTEN", "127.0.0.1:0")
+	t.Setenv("IDBOOTH_INTAKE_LISTEN", "127.0.0.1:0")
 	p, err := startServer(t, "--data", dir)
 	if err != nil {
 		t.Fatal(err)

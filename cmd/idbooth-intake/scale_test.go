@@ -44,7 +44,7 @@ func startFleetBackend(t testing.TB) *fleetBackend {
 	f.flags = []string{"--db", f.dbURL, "--photos", "s3://intake/photos", "--s3-endpoint", s3.Endpoint,
 		"--s3-access-key", s3.AccessKey, "--s3-insecure"}
 	// The secret goes by the environment, as an operator should pass it.
-	t.Setenv("IDBOOTH_S3_SECRET_KEY", s3.SecretKey)
+	t.Setenv("IDBOOTH_INTAKE_S3_SECRET_KEY", s3.SecretKey)
 	return f
 }
 
