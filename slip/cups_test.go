@@ -158,7 +158,9 @@ func TestCUPSTimeoutCancelsTheJob(t *testing.T) {
 	s := cupstest.Start(t)
 	s.AddPDFQueue(t, "Held")
 	s.Admin(t, "lpadmin", "-p", "Held", "-o", "job-hold-until-default=indefinite")
-	p := &CUPS{Queue: "Held", Server: s.Socket, Timeout: 2 * time.Second}
+	// The limit covers rendering and submitting too: long enough that a loaded machine still
+	// reaches the held job before it runs out.
+	p := &CUPS{Queue: "Held", Server: s.Socket, Timeout: 5 * time.Second}
 	err := p.Print(context.Background(), sampleReceipt())
 	if !errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), "held") {
 		t.Fatalf("err = %v, want ErrTimeout with the job held", err)
