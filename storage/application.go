@@ -21,8 +21,8 @@ type personal struct {
 	PhotoCheck booth.PhotoCheck `json:"photo_check"`
 }
 
-// receiptAlphabet leaves out characters people confuse (0/O, 1/I/L).
-const receiptAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+// receiptAlphabet is the booth's (booth.ValidReceipt checks what the intake receives).
+const receiptAlphabet = booth.ReceiptAlphabet
 
 // newReceipt returns a short receipt number such as "7KQ4-M2XH".
 func newReceipt() string {
