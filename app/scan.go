@@ -72,7 +72,7 @@ func (s *scanScreen) render(k *kiosk) {
 	}
 	if s.typing {
 		s.panel.Objects = []fyne.CanvasObject{s.typePanel}
-		setText(s.typePrompt, m.T("ui.scan.manual.prompt"), 0)
+		setText(s.typePrompt, k.words("ui.scan.manual.prompt"), 0)
 		digits := k.keyboard.Text()
 		shown := groupFormID(digits)
 		if shown == "" {
@@ -92,7 +92,7 @@ func (s *scanScreen) render(k *kiosk) {
 	}
 	s.panel.Objects = []fyne.CanvasObject{s.cameraPanel}
 	s.panel.Refresh()
-	setText(s.prompt, m.T("ui.scan.prompt"), 0)
+	setText(s.prompt, k.words("ui.scan.prompt"), 0)
 	setText(s.hint, m.T("ui.scan.hint"), 0)
 	setText(s.where, m.T("ui.scan.where"), 0)
 	s.typeID.set(m.T("ui.scan.manual"), true)
@@ -102,7 +102,7 @@ func (s *scanScreen) render(k *kiosk) {
 	setText(s.masked, "", 0)
 	switch {
 	case f.ScanPhase() == flow.ScanRead:
-		setText(s.status, "✓ "+m.T("ui.scan.read"), widget.SuccessImportance)
+		setText(s.status, "✓ "+k.words("ui.scan.read"), widget.SuccessImportance)
 		setText(s.masked, m.T("ui.scan.masked_id", f.Session().FormID.Last4()), 0)
 		s.again.Show()
 		s.typeID.Hide()
@@ -149,4 +149,15 @@ func newPreview() *canvas.Image {
 	p.ScaleMode = canvas.ImageScaleFastest
 	p.SetMinSize(fyne.NewSize(320, 180))
 	return p
+}
+
+// words is the text for key, or at a counter the counter's own wording of it where it has one:
+// there the clerk, not the resident, holds the form up or types its ID.
+func (k *kiosk) words(key string) string {
+	if k.flow.Counter() {
+		if c := "counter." + strings.TrimPrefix(key, "ui."); k.msgs.Has(c) {
+			return k.msgs.T(c)
+		}
+	}
+	return k.msgs.T(key)
 }
