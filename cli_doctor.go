@@ -74,6 +74,7 @@ func runDoctor(ctx context.Context, env *cliEnv, args []string) int {
 	var intakeClock time.Time
 	checks := []doctorCheck{
 		{"queue", func(ctx context.Context) (string, error) { return checkQueue(ctx, common.db, common.key) }},
+		{"audit", func(ctx context.Context) (string, error) { return checkAudit(ctx, common.db, common.key) }},
 		{"disk", func(context.Context) (string, error) { return checkDisk(filepath.Dir(common.db), *minFree) }},
 		{"camera", func(ctx context.Context) (string, error) { return checkCamera(ctx, *camera) }},
 		{"printer", func(ctx context.Context) (string, error) {
@@ -126,6 +127,32 @@ func checkQueue(ctx context.Context, db, key string) (string, error) {
 		d += fmt.Sprintf("; oldest unsent %s old", time.Since(s.OldestUnsent).Round(time.Minute))
 	}
 	return d, nil
+}
+
+// checkAudit verifies the audit log's hash chain, as `idbooth audit verify` does, so that a
+// booth whose log was edited is noticed on the operator's routine check and not only when
+// someone thinks to look.
+func checkAudit(ctx context.Context, db, key string) (string, error) {
+	if _, err := os.Stat(db); errors.Is(err, os.ErrNotExist) {
+		return "no queue yet", nil
+	}
+	st, err := storage.Open(ctx, storage.Config{Path: db, KeyFile: key, MustExist: true})
+	if err != nil {
+		return "", err
+	}
+	defer st.Close()
+	r, err := st.VerifyAudit(ctx)
+	if err != nil {
+		return "", err
+	}
+	if !r.OK {
+		first := "the append-only guard was removed"
+		if len(r.Problems) > 0 {
+			first = fmt.Sprintf("entry %d %s", r.Problems[0].Seq, r.Problems[0].Code)
+		}
+		return "", fmt.Errorf("audit log changed: %d problems, first %s (idbooth audit verify lists them)", len(r.Problems)+r.More, first)
+	}
+	return fmt.Sprintf("%d entries, chain sound up to entry %d", r.Entries, r.HeadSeq), nil
 }
 
 func checkDisk(dir string, minFreeMB int64) (string, error) {

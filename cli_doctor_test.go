@@ -18,7 +18,7 @@ func (e *queueTestEnv) doctor(t *testing.T, args ...string) (int, map[string]map
 		lines[l["check"].(string)] = l
 		order = append(order, l["check"].(string))
 	}
-	if strings.Join(order, ",") != "queue,disk,camera,printer,intake,clock" {
+	if strings.Join(order, ",") != "queue,audit,disk,camera,printer,intake,clock" {
 		t.Fatalf("checks %v (stderr %s)", order, errOut)
 	}
 	return code, lines
@@ -35,7 +35,7 @@ func TestDoctorOnAHealthyBoothThenOnBrokenOnes(t *testing.T) {
 		t.Fatalf("healthy booth: exit %d: %v", code, r)
 	}
 	for check, want := range map[string]string{"queue": "2 pending", "camera": "5 frames of 1280x720", "printer": slips,
-		"intake": "accepts the token", "clock": "within 2m0s of the intake's"} {
+		"intake": "accepts the token", "clock": "within 2m0s of the intake's", "audit": "chain sound"} {
 		if d := r[check]["detail"].(string); !strings.Contains(d, want) {
 			t.Errorf("%s: %q lacks %q", check, d, want)
 		}
@@ -58,6 +58,19 @@ func TestDoctorOnAHealthyBoothThenOnBrokenOnes(t *testing.T) {
 		if code != exitFailed {
 			t.Errorf("%s broken: exit %d", fault, code)
 		}
+	}
+
+	// An audit log edited with the sqlite3 shell fails the audit line alone.
+	sqlite3(t, e.db, `DROP TRIGGER audit_append_only_update; DROP TRIGGER audit_append_only_delete;
+		UPDATE audit SET detail = 'manual' WHERE seq = (SELECT MAX(seq) FROM audit)`)
+	code, r = e.doctor(t, good...)
+	for check, l := range r {
+		if ok := l["ok"].(bool); ok == (check == "audit") {
+			t.Errorf("audit edited: %s ok=%v: %s", check, ok, l["detail"])
+		}
+	}
+	if code != exitFailed || !strings.Contains(r["audit"]["detail"].(string), "audit log changed") {
+		t.Errorf("audit edited: exit %d, audit %v", code, r["audit"])
 	}
 
 	// The wrong key: the queue cannot be read, and doctor says so without touching it.
