@@ -122,7 +122,10 @@ func runKiosk(ctx context.Context, env *cliEnv, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-	newSync := func(s app.Settings) (*upload.Worker, error) { return newSyncWorker(store, s, f.caFile, printer) }
+	camera := &upload.CameraState{} // the kiosk records, the status report reads
+	newSync := func(s app.Settings) (*upload.Worker, error) {
+		return newSyncWorker(store, s, f.caFile, camera, printer)
+	}
 	var worker *upload.Worker
 	if settings.IntakeURL != "" {
 		if worker, err = newSync(settings); err != nil {
@@ -152,7 +155,7 @@ func runKiosk(ctx context.Context, env *cliEnv, args []string) int {
 	slog.Info("kiosk starting", "mode", f.mode, "camera", src.Name(), "printer", printerName(printer), "intake", settings.IntakeURL != "",
 		"windowed", f.windowed)
 	err = app.Run(ctx, app.Options{
-		Source: src, Store: store, Printer: printer, Sync: worker, NewSync: newSync, PIN: lock,
+		Source: src, Camera: camera, Store: store, Printer: printer, Sync: worker, NewSync: newSync, PIN: lock,
 		SetPIN:       func(h string) error { return config.Update(cfgFile, map[string]string{"operator-pin-hash": h}) },
 		Settings:     settings,
 		SaveSettings: func(s app.Settings) error { return config.Update(cfgFile, settingsValues(s)) },
@@ -222,14 +225,15 @@ func settingsValues(s app.Settings) map[string]string {
 		"high-contrast": fmt.Sprint(s.HighContrast), "large-type": fmt.Sprint(s.LargeType)}
 }
 
-// newSyncWorker makes the kiosk's sync worker; its status reports include the printer's state.
-func newSyncWorker(store *storage.Store, s app.Settings, caFile string, printer app.Printing) (*upload.Worker, error) {
+// newSyncWorker makes the kiosk's sync worker; its status reports include the camera's state as
+// the kiosk records it and the printer's state.
+func newSyncWorker(store *storage.Store, s app.Settings, caFile string, camera *upload.CameraState, printer app.Printing) (*upload.Worker, error) {
 	client, err := upload.NewClient(upload.ClientConfig{URL: s.IntakeURL, Token: s.IntakeToken, CAFile: caFile})
 	if err != nil {
 		return nil, err
 	}
 	ready, _ := printer.(slip.ReadyChecker)
-	report := func(ctx context.Context) { reportStatus(ctx, slog.Default(), client, store, ready, s.BoothID) }
+	report := func(ctx context.Context) { reportStatus(ctx, slog.Default(), client, store, camera, ready, s.BoothID) }
 	return &upload.Worker{Store: store, Target: client, Fatal: storage.IsFatal, Log: slog.Default(), Report: report}, nil
 }
 

@@ -13,13 +13,12 @@ import (
 )
 
 // boothStatus is the booth's health report (upload.BoothStatus): queue counts and the age of
-// its oldest unsent application, the printer's state and the app's version. The sync does not
-// see the camera: its state is "unknown" here.
-func boothStatus(st storage.Stats, printer upload.Device, now time.Time) *upload.BoothStatus {
+// its oldest unsent application, the camera's and the printer's states and the app's version.
+func boothStatus(st storage.Stats, camera, printer upload.Device, now time.Time) *upload.BoothStatus {
 	s := &upload.BoothStatus{
 		AppVersion: statusVersion(appVersion()),
 		Queue:      upload.QueueDepth{Pending: st.Pending, Sending: st.Sending, Sent: st.Sent, Failed: st.Failed},
-		PhotoCheck: upload.Device{State: upload.DeviceUnknown},
+		PhotoCheck: camera,
 		Printer:    printer,
 	}
 	if !st.OldestUnsent.IsZero() {
@@ -55,12 +54,14 @@ func printerState(ctx context.Context, p slip.ReadyChecker) upload.Device {
 	return d
 }
 
-// reportStatus sends the booth's status once. A failure is only logged: the report is not the
-// booth's business, the applications are.
-func reportStatus(ctx context.Context, log *slog.Logger, client *upload.Client, store *storage.Store, printer slip.ReadyChecker, boothID string) {
+// reportStatus sends the booth's status once, with the camera's state as the kiosk last saw it
+// (camera nil: a sync process on its own, which does not see it: "unknown"). A failure is only
+// logged: the report is not the booth's business, the applications are.
+func reportStatus(ctx context.Context, log *slog.Logger, client *upload.Client, store *storage.Store,
+	camera *upload.CameraState, printer slip.ReadyChecker, boothID string) {
 	st, err := store.Stats(ctx)
 	if err == nil {
-		err = client.PutStatus(ctx, boothID, boothStatus(st, printerState(ctx, printer), time.Now()))
+		err = client.PutStatus(ctx, boothID, boothStatus(st, camera.Device(), printerState(ctx, printer), time.Now()))
 	}
 	if err != nil && ctx.Err() == nil {
 		log.Warn("sync: status report failed", "err", err)

@@ -69,9 +69,9 @@ func runSync(ctx context.Context, env *cliEnv, args []string) int {
 		if _, err := store.Purge(ctx, *retention); err != nil {
 			fmt.Fprintln(env.stderr, "idbooth sync: purge:", err)
 		}
-		reportStatus(ctx, w.Log, client, store, nil, *boothID)
+		reportStatus(ctx, w.Log, client, store, nil, nil, *boothID)
 	} else {
-		w.Report = func(ctx context.Context) { reportStatus(ctx, w.Log, client, store, nil, *boothID) }
+		w.Report = func(ctx context.Context) { reportStatus(ctx, w.Log, client, store, nil, nil, *boothID) }
 		if err := w.Run(ctx); err != nil {
 			fmt.Fprintln(env.stderr, "idbooth sync:", err)
 			return exitUsage

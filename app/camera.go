@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -14,6 +15,7 @@ import (
 	"github.com/idbooth/idbooth/capture"
 	"github.com/idbooth/idbooth/capture/photo"
 	"github.com/idbooth/idbooth/qr"
+	"github.com/idbooth/idbooth/upload"
 )
 
 // frameInterval caps the preview at 25 fps: smooth for people, and it leaves CPU for the rest.
@@ -173,6 +175,7 @@ func (c *camera) step(ctx context.Context, p *pump) bool {
 		c.failed(ctx, src, err)
 		return false
 	}
+	c.k.opt.Camera.Frame(time.Now())
 	if c.down {
 		slog.Info("camera back", "source", src.Name())
 		c.down = false
@@ -224,6 +227,7 @@ func (c *camera) takeStill(req int64, frame gocv.Mat) {
 		if err == nil {
 			ev.Photo = photoOf(res)
 		}
+		recordCheck(c.k.opt.Camera, time.Now(), res, err)
 		fyne.Do(func() { c.k.send(ev) })
 	})
 }
@@ -237,8 +241,35 @@ func photoOf(res *photo.Result) *flow.Photo {
 	return p
 }
 
+// recordCheck keeps a still check's outcome for the status report: passed, the code of its
+// first problem, or a check that could not run.
+func recordCheck(st *upload.CameraState, at time.Time, res *photo.Result, err error) {
+	switch {
+	case err != nil:
+		st.CheckFailed(at)
+	case res.OK:
+		st.Checked(at, "")
+	case len(res.Problems) > 0:
+		st.Checked(at, string(res.Problems[0].Code))
+	default:
+		st.Checked(at, "other")
+	}
+}
+
+// cameraCode is the status report's code for a camera that failed with err.
+func cameraCode(err error) string {
+	switch {
+	case errors.Is(err, capture.ErrDisconnected):
+		return upload.CameraDisconnected
+	case errors.Is(err, capture.ErrEndOfStream):
+		return upload.CameraEndOfStream
+	}
+	return upload.CameraMissing
+}
+
 // failed reports a camera that stopped and tries it again every second.
 func (c *camera) failed(ctx context.Context, src capture.Source, err error) {
+	c.k.opt.Camera.Failed(time.Now(), cameraCode(err))
 	if !c.down {
 		slog.Warn("camera stopped", "source", src.Name(), "err", err)
 		c.down = true

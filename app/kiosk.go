@@ -75,6 +75,9 @@ type Options struct {
 	// NewSync makes a sync worker after the operator changed the intake settings (nil: the
 	// settings apply at the next start).
 	NewSync func(Settings) (*upload.Worker, error)
+	// Camera receives the camera's state and each photo check's outcome, for the sync's status
+	// report (nil: kept for nobody).
+	Camera *upload.CameraState
 	// PIN guards operator mode and staff overrides.
 	PIN *pin.Lock
 	// SetPIN stores a new operator PIN hash (nil: the PIN is changed with `idbooth pin`).
@@ -100,7 +103,7 @@ type Options struct {
 	Alive func()
 	// Counter, when set, runs the kiosk at a municipal counter (counter mode).
 	Counter *Counter
-	Log   *slog.Logger
+	Log     *slog.Logger
 }
 
 // Run shows the kiosk and returns when the window is closed or ctx is cancelled.
@@ -190,6 +193,9 @@ func newKiosk(a fyne.App, opt Options) (*kiosk, error) {
 	}
 	if opt.OpenCamera == nil {
 		opt.OpenCamera = capture.Open
+	}
+	if opt.Camera == nil {
+		opt.Camera = &upload.CameraState{}
 	}
 	s := &opt.Settings
 	if s.Lang == "" {

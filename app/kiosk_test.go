@@ -21,6 +21,7 @@ import (
 	"github.com/idbooth/idbooth/slip"
 	"github.com/idbooth/idbooth/storage"
 	"github.com/idbooth/idbooth/storage/storagetest"
+	"github.com/idbooth/idbooth/upload"
 )
 
 // The form frame the folder camera shows first (../shared/testdata/formqr, read by the live
@@ -184,9 +185,15 @@ func TestResidentAppliesByTouch(t *testing.T) {
 	r.tap(k.chrome.primary)
 	r.want(flow.Scan)
 
+	if d := k.opt.Camera.Device(); d.State != upload.DeviceUnknown {
+		t.Fatalf("the camera's state before any frame: %+v", d)
+	}
 	r.showImage(0)
 	for i := 0; i < 20 && k.flow.ScanPhase() != flow.ScanRead; i++ {
 		r.frames(1)
+	}
+	if d := k.opt.Camera.Device(); d.State != upload.DeviceOK || d.Code != "" || d.At.IsZero() {
+		t.Fatalf("the camera's state after frames: %+v", d)
 	}
 	scan := k.screens[flow.Scan].(*scanScreen)
 	if k.flow.ScanPhase() != flow.ScanRead || !strings.Contains(scan.masked.Text, "1788") || strings.Contains(scan.masked.Text, "7324") {
@@ -216,8 +223,16 @@ func TestResidentAppliesByTouch(t *testing.T) {
 	r.want(flow.Countdown)
 	r.wait(3 * time.Second)
 	r.want(flow.Checking)
+	before := time.Now()
 	r.frames(1) // the still
 	r.want(flow.Review)
+	// The status report's camera state is this check's outcome (passed, just now), not the
+	// frames after it.
+	checked := time.Now()
+	r.frames(1)
+	if d := k.opt.Camera.Device(); d.State != upload.DeviceOK || d.Code != "" || d.At.Before(before) || d.At.After(checked) {
+		t.Fatalf("the camera's state after the still was checked: %+v", d)
+	}
 	review := k.screens[flow.Review].(*reviewScreen)
 	if !k.flow.Session().Photo.OK || !strings.Contains(review.verdict.Text, "can use") || k.chrome.primary.Text != "Use this photo" {
 		t.Fatalf("review: %q, primary %q, problems %v", review.verdict.Text, k.chrome.primary.Text, k.flow.Session().Photo.Codes())
@@ -266,6 +281,32 @@ func TestResidentAppliesByTouch(t *testing.T) {
 	if s := k.flow.Session(); s.FormID != "" || s.Photo != nil || s.Result != nil || review.photo.Image != placeholder ||
 		confirm.formID.Text != "" || done.receipt.Text != "" {
 		t.Fatalf("the session outlived its end: %+v", s)
+	}
+}
+
+// A camera that fails is in the status report as failing, with a code and no more, and as
+// working again once its frames come back: here the folder camera whose folder is removed.
+func TestCameraFailureForTheReport(t *testing.T) {
+	r := newRig(t)
+	r.frames(1)
+	if d := r.k.opt.Camera.Device(); d.State != upload.DeviceOK {
+		t.Fatalf("the camera gives frames: %+v", d)
+	}
+	saved := t.TempDir()
+	if err := os.Rename(r.camDir, filepath.Join(saved, "cam")); err != nil {
+		t.Fatal(err)
+	}
+	r.showImage(1) // an image not read yet: from the folder that is gone
+	r.frames(1)
+	if d := r.k.opt.Camera.Device(); d.State != upload.DeviceError || d.Code != upload.CameraMissing {
+		t.Fatalf("the camera's folder is gone: %+v", d)
+	}
+	if err := os.Rename(filepath.Join(saved, "cam"), r.camDir); err != nil {
+		t.Fatal(err)
+	}
+	r.frames(1)
+	if d := r.k.opt.Camera.Device(); d.State != upload.DeviceOK || d.Code != "" {
+		t.Fatalf("the camera is back: %+v", d)
 	}
 }
 

@@ -25,7 +25,10 @@ type BoothStatus struct {
 	Queue      QueueDepth `json:"queue"`
 	// OldestPendingSeconds is the age of the oldest application not yet sent (0: none waits).
 	OldestPendingSeconds int64 `json:"oldest_pending_seconds"`
-	// PhotoCheck is the camera's last photo check; Printer the printer's last state.
+	// PhotoCheck is the camera's state (CameraState.Device): "error" with a Camera* code when
+	// it fails, else the last photo check ("ok", with the code of what it found in the photo
+	// if anything; "error"/"check_failed" when the check could not run); the fleet dashboard
+	// shows it as the camera and alerts on "error". Printer is the printer's last state.
 	PhotoCheck Device `json:"photo_check"`
 	Printer    Device `json:"printer"`
 }
@@ -40,7 +43,8 @@ type QueueDepth struct {
 
 // Device is a device's last known state (the camera's last check, the printer's last job):
 // State is "ok", "error" or "unknown"; Code says what is wrong (a stable code such as
-// "no_camera" or "paper_out"); At is when it was seen.
+// "no_camera" or "paper_out"; with "ok", the last photo check's finding about the photo, such
+// as "too_dark"); At is when it was seen.
 type Device struct {
 	State string    `json:"state"`
 	Code  string    `json:"code,omitempty"`
