@@ -129,7 +129,7 @@ func TestEveryCounterScreen(t *testing.T) {
 		r.key(fyne.KeyReturn)
 		shot("04-identity-child-alone")
 		r.keys("05w") // a residence card; with the representative
-		r.keys("r02")  // whose driver's licence
+		r.keys("r02") // whose driver's licence
 		shot("05-identity-representative")
 		r.keys("r")
 		r.key(fyne.KeyBackspace)
