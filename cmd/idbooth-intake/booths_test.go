@@ -129,8 +129,10 @@ func TestRevokedBoothIsRefusedAlone(t *testing.T) {
 	}
 	time.Sleep(300 * time.Millisecond) // booth-b keeps trying meanwhile
 	b := stats("booth-b")
-	// At most the requests in flight when it was revoked got through after.
-	if b.Sent > revokedAt+1 || b.Sent == n || b.Failed != 0 || b.Pending+b.Sending != n-b.Sent {
+	// At most what was under way when it was revoked got through after: the request in flight
+	// (authenticated before the revocation committed) and one the intake had already stored
+	// whose answer the booth had not yet recorded when revokedAt was read.
+	if b.Sent > revokedAt+2 || b.Sent == n || b.Failed != 0 || b.Pending+b.Sending != n-b.Sent {
 		t.Fatalf("revoked booth-b: %+v (sent %d when revoked)", b, revokedAt)
 	}
 	// booth-a's token sends nothing in booth-c's name, and reports no status for it.
