@@ -47,11 +47,8 @@ const (
 func (backgroundScene) Name() string { return "background_scene" }
 
 func (backgroundScene) Measure(s *Session) Measurement {
-	if !s.HasFace || !s.bgOK {
-		return skip("", "no face or no background sample")
-	}
-	if s.Blockiness > maxBlockiness {
-		return skip("", "JPEG blocks draw lines of their own")
+	if why := linesUnjudged(s); why != "" {
+		return skip("", why)
 	}
 	across, up, ok := s.sceneLines()
 	if !ok {

@@ -75,6 +75,7 @@ func stillMeasures() []Measure {
 		sharpness{},
 		backgroundPlain{},
 		backgroundScene{},
+		backgroundLines{},
 		backgroundShadow{},
 	}
 }
