@@ -122,42 +122,63 @@ func (c *Client) Put(ctx context.Context, a *Application) error {
 	if err != nil {
 		return fmt.Errorf("upload: encode: %w", err)
 	}
+	code, answer, readErr, err := c.putJSON(ctx, PathPrefix+a.UUID, body)
+	if err != nil {
+		return err
+	}
+	if code != http.StatusOK && code != http.StatusCreated {
+		if err := refusal(code, answer); err != nil {
+			return err
+		}
+		return fmt.Errorf("%w: unexpected %s", ErrMalformedAnswer, status(code))
+	}
+	if readErr != nil {
+		return fmt.Errorf("%w: %s with a body cut short", ErrMalformedAnswer, status(code))
+	}
+	var ans Answer
+	if err := json.Unmarshal(answer, &ans); err != nil {
+		return fmt.Errorf("%w: %s with a body that is not an answer", ErrMalformedAnswer, status(code))
+	}
+	if ans.UUID != a.UUID || (ans.Status != StatusCreated && ans.Status != StatusExists) {
+		return fmt.Errorf("%w: %s answering for another or no application", ErrMalformedAnswer, status(code))
+	}
+	return nil
+}
+
+// putJSON PUTs a JSON body to path under the intake's URL with the booth's token, and returns
+// the answer's status and at most 64 KB of its body (readErr if that read failed). A request
+// that never got an answer is ErrTemporary.
+func (c *Client) putJSON(ctx context.Context, path string, body []byte) (code int, answer []byte, readErr, err error) {
 	u := *c.base
-	u.Path += PathPrefix + a.UUID
+	u.Path += path
+	u.RawPath = ""
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("upload: %w", err)
+		return 0, nil, nil, fmt.Errorf("upload: %w", err)
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrTemporary, transportProblem(err))
+		return 0, nil, nil, fmt.Errorf("%w: %w", ErrTemporary, transportProblem(err))
 	}
 	defer resp.Body.Close()
-	answer, readErr := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	switch code := resp.StatusCode; {
-	case code == http.StatusOK || code == http.StatusCreated:
-		if readErr != nil {
-			return fmt.Errorf("%w: %s with a body cut short", ErrMalformedAnswer, status(code))
-		}
-		var ans Answer
-		if err := json.Unmarshal(answer, &ans); err != nil {
-			return fmt.Errorf("%w: %s with a body that is not an answer", ErrMalformedAnswer, status(code))
-		}
-		if ans.UUID != a.UUID || (ans.Status != StatusCreated && ans.Status != StatusExists) {
-			return fmt.Errorf("%w: %s answering for another or no application", ErrMalformedAnswer, status(code))
-		}
-		return nil
+	answer, readErr = io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	return resp.StatusCode, answer, readErr, nil
+}
+
+// refusal is the error for an intake's answer that refuses a request (nil below 400): ErrAuth
+// for a refused or revoked token, ErrTemporary for what may pass later, ErrRefused otherwise.
+func refusal(code int, answer []byte) error {
+	switch {
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:
 		return fmt.Errorf("%w: %s", ErrAuth, describe(code, answer))
 	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500:
 		return fmt.Errorf("%w: %s", ErrTemporary, describe(code, answer))
 	case code >= 400:
 		return fmt.Errorf("%w: %s", ErrRefused, describe(code, answer))
-	default:
-		return fmt.Errorf("%w: unexpected %s", ErrMalformedAnswer, status(code))
 	}
+	return nil
 }
 
 // CheckAuth asks the intake whether it accepts our token, storing nothing, and returns the

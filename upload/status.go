@@ -1,11 +1,9 @@
 package upload
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"regexp"
 	"time"
@@ -92,29 +90,15 @@ func (c *Client) PutStatus(ctx context.Context, boothID string, st *BoothStatus)
 	if err != nil {
 		return fmt.Errorf("upload: %w", err)
 	}
-	u := *c.base
-	u.Path += StatusPath(boothID)
-	u.RawPath = ""
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("upload: %w", err)
-	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return fmt.Errorf("%w: %w", ErrTemporary, transportProblem(err))
-	}
-	defer resp.Body.Close()
-	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	switch code := resp.StatusCode; {
+	code, answer, _, err := c.putJSON(ctx, StatusPath(boothID), body)
+	switch {
+	case err != nil:
+		return err
 	case code == http.StatusNoContent || code == http.StatusOK:
 		return nil
-	case code == http.StatusUnauthorized || code == http.StatusForbidden:
-		return fmt.Errorf("%w: %s", ErrAuth, describe(code, answer))
-	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500:
-		return fmt.Errorf("%w: %s", ErrTemporary, describe(code, answer))
-	default:
+	case code < 400:
+		// Anything else that is not a refusal is not what a status report expects.
 		return fmt.Errorf("%w: %s", ErrRefused, describe(code, answer))
 	}
+	return refusal(code, answer)
 }
