@@ -10,6 +10,7 @@ import (
 
 	"github.com/idbooth/idbooth/assets"
 	"github.com/idbooth/idbooth/capture/photo"
+	"github.com/idbooth/idbooth/internal/atomicfile"
 )
 
 func init() {
@@ -130,21 +131,7 @@ func writeCrop(dir, input string, jpg []byte, written map[string]bool) (string, 
 	for n := 2; written[path]; n++ {
 		path = filepath.Join(dir, fmt.Sprintf("%s_35x45-%d.jpg", stem, n))
 	}
-	tmp, err := os.CreateTemp(dir, ".idbooth-check-*")
-	if err != nil {
-		return "", err
-	}
-	if _, err := tmp.Write(jpg); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return "", err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return "", err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
+	if err := atomicfile.WriteFile(path, jpg, 0o600); err != nil {
 		return "", err
 	}
 	written[path] = true

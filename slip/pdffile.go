@@ -3,8 +3,8 @@ package slip
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
+
+	"github.com/idbooth/idbooth/internal/atomicfile"
 )
 
 // PDFFile "prints" the slip as a PDF file: for operators who archive slips, and for tests.
@@ -28,22 +28,7 @@ func (p *PDFFile) Print(ctx context.Context, r Receipt) error {
 }
 
 func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("slip: %w: %w", ErrUnavailable, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("slip: write %s: %w: %w", path, ErrUnavailable, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("slip: write %s: %w: %w", path, ErrUnavailable, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("slip: write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := atomicfile.WriteFile(path, data, 0o644); err != nil {
 		return fmt.Errorf("slip: write %s: %w: %w", path, ErrUnavailable, err)
 	}
 	return nil

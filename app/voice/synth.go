@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/idbooth/idbooth/internal/atomicfile"
 )
 
 // DefaultJTalkDict is where Debian's open-jtalk-mecab-naist-jdic puts the dictionary.
@@ -201,15 +203,7 @@ func (s *Synthesizer) toDisk(key string, wav []byte) {
 	if s.CacheDir == "" || os.MkdirAll(s.CacheDir, 0o700) != nil {
 		return
 	}
-	tmp, err := os.CreateTemp(s.CacheDir, ".speech-*")
-	if err != nil {
-		return
-	}
-	_, err = tmp.Write(wav)
-	if cerr := tmp.Close(); err == nil && cerr == nil {
-		os.Rename(tmp.Name(), filepath.Join(s.CacheDir, key+".wav"))
-	}
-	os.Remove(tmp.Name())
+	atomicfile.WriteFile(filepath.Join(s.CacheDir, key+".wav"), wav, 0o600) // a cache: a failure costs a synthesis later
 }
 
 // WriteVoiceFile puts an HTS voice (embedded in the binary) where open_jtalk can read it, in dir,
@@ -222,18 +216,5 @@ func WriteVoiceFile(dir, name string, data []byte) (string, error) {
 	if fi, err := os.Stat(path); err == nil && fi.Size() == int64(len(data)) {
 		return path, nil
 	}
-	tmp, err := os.CreateTemp(dir, ".voice-*")
-	if err != nil {
-		return "", err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return "", err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return "", err
-	}
-	return path, os.Rename(tmp.Name(), path)
+	return path, atomicfile.WriteFile(path, data, 0o600)
 }
